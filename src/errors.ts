@@ -1,0 +1,54 @@
+/**
+ * Typed errors of the flow-log core. One base class, so callers can tell our
+ * errors from everything else with one `instanceof`.
+ */
+
+/** Base of every error this project throws on purpose. */
+export class FlowLogError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A field name that no flow-log version documents. */
+export class UnknownFieldError extends FlowLogError {
+  constructor(
+    readonly field: string,
+    known: readonly string[],
+  ) {
+    super(`unknown flow-log field "${field}" (known fields: ${known.join(', ')})`);
+  }
+}
+
+/** A flow-log format (string or list) that cannot be used. */
+export class FormatError extends FlowLogError {}
+
+/** A subscription payload that cannot be decoded: which stage failed and why. */
+export class DecodeError extends FlowLogError {
+  constructor(
+    readonly stage: 'event' | 'base64' | 'gzip' | 'json' | 'payload' | 'size',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${stage}: ${message}`, options);
+  }
+}
+
+/** Configuration (environment, CLI options, CDK context) that is missing or invalid. */
+export class ConfigError extends FlowLogError {}
+
+/**
+ * OpenSearch could not take the batch in time: unreachable, or still
+ * throttling at the deadline. Thrown so that Lambda's own retry and on-failure
+ * destination keep the event.
+ */
+export class DeliveryError extends FlowLogError {
+  constructor(
+    message: string,
+    readonly pending: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Names shared by the CDK app, the Lambdas, the CLI, the tests and the docs:
+ * environment variables and their defaults. One name for one thing.
+ */
+
+/** Environment variables of the ingest function (`IngestFunction`). */
+export const INGEST_ENV = {
+  /** OpenSearch endpoint URL, `https://search-...es.amazonaws.com` or `http://127.0.0.1:9200`. */
+  endpoint: 'OPENSEARCH_ENDPOINT',
+  /** `aws-sigv4` (Amazon OpenSearch Service), `basic` or `none` (self-managed). */
+  auth: 'OPENSEARCH_AUTH',
+  /** User name for `basic` auth. */
+  username: 'OPENSEARCH_USERNAME',
+  /** Password for `basic` auth (for local and self-managed clusters). */
+  password: 'OPENSEARCH_PASSWORD',
+  /** Daily indices are `<prefix>-YYYY.MM.DD`. */
+  indexPrefix: 'INDEX_PREFIX',
+  /** Days an index is kept before the ISM policy deletes it. */
+  indexRetentionDays: 'INDEX_RETENTION_DAYS',
+  /** The flow log's format string (`${version} ${account-id} ...`); empty means the default format. */
+  flowLogFormat: 'FLOW_LOG_FORMAT',
+  /** S3 bucket for dead letters (records that can never be indexed). */
+  deadLetterBucket: 'DEAD_LETTER_BUCKET',
+  /** Key prefix for dead letters in that bucket. */
+  deadLetterPrefix: 'DEAD_LETTER_PREFIX',
+  /** Folder with the GeoIP databases (the Lambda bundle's `geo/`). */
+  geoipDir: 'GEOIP_DIR',
+  /** Optional path to the user's own mmdb (e.g. GeoLite2 City) used instead of the bundled country database. */
+  geoipDatabase: 'GEOIP_DATABASE',
+  /** `false` turns GeoIP enrichment off. */
+  geoipEnabled: 'GEOIP_ENABLED',
+  /** Upper bound of one `_bulk` request body, in bytes. */
+  bulkMaxBytes: 'BULK_MAX_BYTES',
+} as const;
+
+/** Environment variables of the partition function (`PartitionFunction`). */
+export const PARTITION_ENV = {
+  database: 'GLUE_DATABASE',
+  table: 'GLUE_TABLE',
+  bucket: 'FLOW_LOG_BUCKET',
+  prefix: 'FLOW_LOG_PREFIX',
+  workgroup: 'ATHENA_WORKGROUP',
+  lookbackDays: 'PARTITION_LOOKBACK_DAYS',
+  accountId: 'FLOW_LOG_ACCOUNT_ID',
+  region: 'FLOW_LOG_REGION',
+} as const;
+
+/** Defaults used when a setting is not given. */
+export const DEFAULTS = {
+  indexPrefix: 'vpcflowlogs',
+  indexRetentionDays: 30,
+  deadLetterPrefix: 'dead-letters/',
+  /** 5 MiB: well under the 10 MiB request limit of the smallest Amazon OpenSearch instance types. */
+  bulkMaxBytes: 5 * 1024 * 1024,
+  partitionLookbackDays: 7,
+} as const;
