@@ -23,6 +23,8 @@ export const INGEST_ENV = {
   deadLetterBucket: 'DEAD_LETTER_BUCKET',
   /** Key prefix for dead letters in that bucket. */
   deadLetterPrefix: 'DEAD_LETTER_PREFIX',
+  /** Local folder for dead letters instead of S3 (local runs, the demo, tests). */
+  deadLetterDir: 'DEAD_LETTER_DIR',
   /** Folder with the GeoIP databases (the Lambda bundle's `geo/`). */
   geoipDir: 'GEOIP_DIR',
   /** Optional path to the user's own mmdb (e.g. GeoLite2 City) used instead of the bundled country database. */

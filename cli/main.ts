@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * The `flowlogs` command. Subcommands load only what they need, so `parse`
+ * and `transform` start without the AWS SDK or the OpenSearch client.
+ *
+ *   flowlogs parse [--format '<format string>'] [--no-geoip]   < records
+ *   flowlogs transform [--format ...] FILE...                   > _bulk body
+ *   flowlogs replay [--endpoint URL] FILE|s3://bucket/prefix ...
+ *   flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
+ */
+import { FlowLogError } from '../src/errors.js';
+
+const USAGE = `usage: flowlogs <command> [options]
+
+commands:
+  parse [--format FMT] [--geoip-dir DIR | --geoip-database FILE | --no-geoip]
+      Reads flow-log records on stdin, one per line; writes one JSON document per line.
+      Exit 0 when every line parsed, 2 when some did not, 1 for bad usage.
+  transform [--format FMT] [--index-prefix P] [geoip options] FILE...
+      Reads CloudWatch Logs subscription events ({"awslogs":{"data":...}}) and writes
+      the _bulk body the ingest function would send, without sending it.
+  replay [--endpoint URL] [--auth none|basic|aws-sigv4] [--format FMT] [--index-prefix P]
+         [--dead-letter-dir DIR] FILE|s3://BUCKET/PREFIX ...
+      Re-drives dead letters (NDJSON), saved subscription events, or on-failure
+      destination records into OpenSearch.
+  partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run] [...]
+      Adds the Athena partitions of a range of days (see flowlogs partitions --help).
+
+FMT is a flow-log format string such as '\${version} \${srcaddr} \${dstaddr} ...';
+the default is the default (version 2) format. Options also read the ingest
+function's environment variables (FLOW_LOG_FORMAT, OPENSEARCH_ENDPOINT, ...).`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'parse':
+      return (await import('./parse-command.js')).runParseCommand(rest);
+    case 'transform':
+      return (await import('./transform-command.js')).runTransformCommand(rest);
+    case 'replay':
+      return (await import('./replay-command.js')).runReplayCommand(rest);
+    case 'partitions':
+      return (await import('./partitions.js')).runPartitionsCommand(rest);
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    default:
+      process.stderr.write(`flowlogs: ${command ? `unknown command "${command}"` : 'no command given'}\n\n${USAGE}\n`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    // Our own errors are the user's to fix: print the message, not a stack.
+    const usage = err instanceof FlowLogError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    process.stderr.write(`flowlogs: ${usage ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
+    process.exitCode = 1;
+  },
+);

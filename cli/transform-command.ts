@@ -1,0 +1,54 @@
+/**
+ * `flowlogs transform`: subscription events in, the `_bulk` body the ingest
+ * function would send out, nothing sent. Records that would be dead-lettered
+ * are reported on stderr, and the exit status is 2 if there were any.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { planBulk } from '../src/bulk.js';
+import { decodeEvent } from '../src/decode.js';
+import { FlowLogError } from '../src/errors.js';
+import { DailyIndexNamer } from '../src/index-name.js';
+import { RecordParser } from '../src/parse.js';
+import { DEFAULTS, INGEST_ENV } from '../src/settings.js';
+import { FORMAT_AND_GEO_OPTIONS, formatFrom, geoFrom, writeAll } from './common.js';
+
+const HELP = `usage: flowlogs transform [--format FMT] [--index-prefix P] [--geoip-dir DIR | --geoip-database FILE | --no-geoip] FILE...
+Each FILE holds one Lambda event {"awslogs":{"data":"..."}}. Writes the _bulk body to stdout.`;
+
+export async function runTransformCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { ...FORMAT_AND_GEO_OPTIONS, 'index-prefix': { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (values.help || positionals.length === 0) {
+    (values.help ? process.stdout : process.stderr).write(HELP + '\n');
+    return values.help ? 0 : 1;
+  }
+  const geo = geoFrom(values);
+  const parser = new RecordParser(formatFrom(values), geo ? { geo } : {});
+  const namer = new DailyIndexNamer(values['index-prefix'] ?? process.env[INGEST_ENV.indexPrefix] ?? DEFAULTS.indexPrefix);
+  let problems = 0;
+  for (const file of positionals) {
+    let msg;
+    try {
+      msg = decodeEvent(JSON.parse(readFileSync(file, 'utf8')));
+    } catch (err) {
+      if (!(err instanceof FlowLogError) && !(err instanceof SyntaxError)) throw err;
+      problems++;
+      process.stderr.write(`${file}: ${(err as Error).message}\n`);
+      continue;
+    }
+    if (msg.messageType === 'CONTROL_MESSAGE') continue;
+    const plan = planBulk(msg, { parser, namer });
+    let body = '';
+    for (const item of plan.items) body += item.lines;
+    writeAll(1, body);
+    for (const l of plan.deadLetters) {
+      problems++;
+      process.stderr.write(`${file}: event ${l.id}: ${l.reason}\n`);
+    }
+  }
+  return problems > 0 ? 2 : 0;
+}

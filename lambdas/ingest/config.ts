@@ -1,0 +1,84 @@
+/**
+ * The ingest function's configuration, read once from the environment at
+ * cold start into a frozen object. A missing or bad value throws ConfigError
+ * naming the variable.
+ */
+import { ConfigError } from '../../src/errors.js';
+import { parseFormatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
+import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
+import type { OpenSearchConnection } from '../shared/opensearch.js';
+
+export interface IngestConfig {
+  readonly connection: OpenSearchConnection;
+  readonly indexPrefix: string;
+  readonly indexRetentionDays: number;
+  readonly format: FlowLogFormat;
+  /** S3 dead letters (AWS) ... */
+  readonly deadLetterBucket?: string;
+  /** ... or a local folder. */
+  readonly deadLetterDir?: string;
+  readonly deadLetterPrefix: string;
+  readonly geoipEnabled: boolean;
+  readonly geoipDir?: string;
+  readonly geoipDatabase?: string;
+  readonly bulkMaxBytes: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** Reads the configuration from an environment (process.env in Lambda). */
+export function loadIngestConfig(env: Env): IngestConfig {
+  const endpoint = env[INGEST_ENV.endpoint];
+  if (!endpoint) throw new ConfigError(`${INGEST_ENV.endpoint} is required (the OpenSearch endpoint URL)`);
+  if (!/^https?:\/\//.test(endpoint)) throw new ConfigError(`${INGEST_ENV.endpoint} must start with https:// or http://, got "${endpoint}"`);
+  const auth = env[INGEST_ENV.auth] ?? (endpoint.startsWith('https://') ? 'aws-sigv4' : 'none');
+  if (auth !== 'aws-sigv4' && auth !== 'basic' && auth !== 'none') {
+    throw new ConfigError(`${INGEST_ENV.auth} must be aws-sigv4, basic or none, got "${auth}"`);
+  }
+  const prefix = env[INGEST_ENV.indexPrefix] || DEFAULTS.indexPrefix;
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(prefix)) {
+    throw new ConfigError(`${INGEST_ENV.indexPrefix} must be lower-case letters, digits, - or _, got "${prefix}"`);
+  }
+  let format: FlowLogFormat;
+  try {
+    format = parseFormatString(env[INGEST_ENV.flowLogFormat]);
+  } catch (err) {
+    throw new ConfigError(`${INGEST_ENV.flowLogFormat}: ${(err as Error).message}`, { cause: err });
+  }
+  const deadLetterBucket = env[INGEST_ENV.deadLetterBucket] || undefined;
+  const deadLetterDir = env[INGEST_ENV.deadLetterDir] || undefined;
+  if (!deadLetterBucket && !deadLetterDir) {
+    throw new ConfigError(`${INGEST_ENV.deadLetterBucket} (or ${INGEST_ENV.deadLetterDir} for local runs) is required: records that can never be indexed must go somewhere`);
+  }
+  const geoipEnabled = env[INGEST_ENV.geoipEnabled] !== 'false';
+  if (geoipEnabled && !env[INGEST_ENV.geoipDir] && !env[INGEST_ENV.geoipDatabase]) {
+    throw new ConfigError(`${INGEST_ENV.geoipDir} (the GeoIP data folder) is required unless ${INGEST_ENV.geoipEnabled}=false`);
+  }
+  return Object.freeze({
+    connection: Object.freeze({
+      endpoint,
+      auth,
+      ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+      ...(env[INGEST_ENV.username] ? { username: env[INGEST_ENV.username] } : {}),
+      ...(env[INGEST_ENV.password] ? { password: env[INGEST_ENV.password] } : {}),
+    }),
+    indexPrefix: prefix,
+    indexRetentionDays: positiveInt(env, INGEST_ENV.indexRetentionDays, DEFAULTS.indexRetentionDays),
+    format,
+    ...(deadLetterBucket ? { deadLetterBucket } : {}),
+    ...(deadLetterDir ? { deadLetterDir } : {}),
+    deadLetterPrefix: env[INGEST_ENV.deadLetterPrefix] ?? DEFAULTS.deadLetterPrefix,
+    geoipEnabled,
+    ...(env[INGEST_ENV.geoipDir] ? { geoipDir: env[INGEST_ENV.geoipDir] } : {}),
+    ...(env[INGEST_ENV.geoipDatabase] ? { geoipDatabase: env[INGEST_ENV.geoipDatabase] } : {}),
+    bulkMaxBytes: positiveInt(env, INGEST_ENV.bulkMaxBytes, DEFAULTS.bulkMaxBytes),
+  });
+}

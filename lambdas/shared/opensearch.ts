@@ -1,0 +1,118 @@
+/**
+ * The OpenSearch side of ingestion: the official client (SigV4-signed for
+ * Amazon OpenSearch Service by its own AwsSigv4Signer, basic or no auth for a
+ * self-managed cluster), the `_bulk` transport, and the idempotent install of
+ * the index layout.
+ */
+import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
+import type { BulkItemResponse, BulkTransport } from '../../src/deliver.js';
+import type { IndexLayout } from '../../src/index-template.js';
+
+/** How to reach the cluster. */
+export interface OpenSearchConnection {
+  readonly endpoint: string;
+  readonly auth: 'aws-sigv4' | 'basic' | 'none';
+  readonly region?: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** Per-request timeout. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Retries of a whole request on connection errors, inside the client. @default 2 */
+  readonly maxRetries?: number;
+}
+
+/** A client for the connection. */
+export async function createOpenSearchClient(conn: OpenSearchConnection): Promise<Client> {
+  const base: ClientOptions = {
+    node: conn.endpoint,
+    requestTimeout: conn.requestTimeoutMs ?? 30_000,
+    maxRetries: conn.maxRetries ?? 2,
+  };
+  if (conn.auth === 'aws-sigv4') {
+    // Loaded only here so that local runs never pull in the credential chain.
+    const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+    return new Client({
+      ...base,
+      ...AwsSigv4Signer({ region: conn.region ?? process.env.AWS_REGION ?? 'us-east-1', service: 'es', getCredentials: defaultProvider() }),
+    });
+  }
+  if (conn.auth === 'basic') {
+    return new Client({ ...base, auth: { username: conn.username ?? '', password: conn.password ?? '' } });
+  }
+  return new Client(base);
+}
+
+interface BulkResponseBody {
+  readonly items?: readonly Record<string, { status: number; error?: { type?: string; reason?: string } }>[];
+}
+
+/** The `_bulk` transport over a client. */
+export function clientTransport(client: Client): BulkTransport {
+  return {
+    async bulk(body: string): Promise<readonly BulkItemResponse[]> {
+      // The body is NDJSON text already; transport.request passes it as is.
+      const res = await client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body });
+      const items = (res.body as BulkResponseBody).items ?? [];
+      return items.map((entry) => {
+        const r = Object.values(entry)[0] ?? { status: 0 };
+        return r.error ? { status: r.status, error: `${r.error.type ?? 'error'}: ${r.error.reason ?? ''}` } : { status: r.status };
+      });
+    },
+  };
+}
+
+const statusOf = (err: unknown): number | undefined => (err as { meta?: { statusCode?: number } }).meta?.statusCode;
+
+/** What {@link ensureIndexLayout} did. */
+export interface LayoutOutcome {
+  readonly template: 'installed' | 'current';
+  readonly policy: 'installed' | 'current' | 'unsupported';
+}
+
+/**
+ * Installs the component template, the index template and the ISM policy
+ * when they are missing or older. Safe when many instances start at once:
+ * each PUT writes the same content, and the ISM policy uses optimistic
+ * concurrency so a lost race only means another instance won it. A cluster
+ * without the ISM plugin (a bare engine) gets the templates only.
+ */
+export async function ensureIndexLayout(client: Client, layout: IndexLayout): Promise<LayoutOutcome> {
+  let template: LayoutOutcome['template'] = 'current';
+  const current = await client.indices
+    .getIndexTemplate({ name: layout.templateName })
+    .then((r) => (r.body as { index_templates?: { index_template?: { version?: number } }[] }).index_templates?.[0]?.index_template?.version)
+    .catch((err: unknown) => {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    });
+  if (current !== layout.version) {
+    await client.transport.request({ method: 'PUT', path: `/_component_template/${encodeURIComponent(layout.componentName)}`, body: layout.component });
+    await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(layout.templateName)}`, body: layout.template });
+    template = 'installed';
+  }
+  return { template, policy: await ensurePolicy(client, layout) };
+}
+
+async function ensurePolicy(client: Client, layout: IndexLayout): Promise<LayoutOutcome['policy']> {
+  const path = `/_plugins/_ism/policies/${encodeURIComponent(layout.policyName)}`;
+  let existing: { _seq_no?: number; _primary_term?: number; policy?: { description?: string } } | undefined;
+  try {
+    existing = (await client.transport.request({ method: 'GET', path })).body as typeof existing;
+  } catch (err) {
+    const status = statusOf(err);
+    // 400 "no handler found for uri": the ISM plugin is not installed.
+    if (status === 400 || status === 405) return 'unsupported';
+    if (status !== 404) throw err;
+  }
+  const wanted = layout.policy as { policy: { description: string } };
+  if (existing?.policy?.description === wanted.policy.description) return 'current';
+  const query = existing?._seq_no !== undefined ? { if_seq_no: existing._seq_no, if_primary_term: existing._primary_term } : {};
+  try {
+    await client.transport.request({ method: 'PUT', path, querystring: query, body: layout.policy });
+  } catch (err) {
+    // 409: another instance installed or updated it first.
+    if (statusOf(err) !== 409) throw err;
+  }
+  return 'installed';
+}

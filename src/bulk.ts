@@ -1,0 +1,118 @@
+/**
+ * Planning the `_bulk` writes of one subscription payload: one item per
+ * record that parses, one dead letter per record that does not. Pure: the
+ * I/O lives behind the transport in src/deliver.ts.
+ */
+import type { DataMessage, LogEvent } from './decode.js';
+import { documentId, streamKey } from './doc-id.js';
+import { DailyIndexNamer } from './index-name.js';
+import { jsonString, type RecordParser } from './parse.js';
+
+/** Where a record was given up on. */
+export type DeadLetterStage = 'decode' | 'parse' | 'index';
+
+/**
+ * A record (or a whole payload) that can never be indexed, with the reason.
+ * Enough is kept to replay it: the log group and stream, the event id (which
+ * fixes the document id) and the original message.
+ */
+export interface DeadLetter {
+  readonly stage: DeadLetterStage;
+  readonly reason: string;
+  /** HTTP status OpenSearch answered for the item (stage `index`). */
+  readonly status?: number;
+  readonly owner?: string;
+  readonly logGroup?: string;
+  readonly logStream?: string;
+  readonly id?: string;
+  readonly timestamp?: number;
+  readonly message?: string;
+  /** The raw `awslogs.data` of a payload that could not be decoded (stage `decode`). */
+  readonly data?: string;
+}
+
+/** The log group and stream a payload came from; shared by its items. */
+export interface Origin {
+  readonly owner: string;
+  readonly logGroup: string;
+  readonly logStream: string;
+}
+
+/** One document to write: its action and source lines, and where it came from. */
+export interface BulkItem {
+  readonly id: string;
+  readonly index: string;
+  /** `{"index":{...}}\n{...document...}\n`: ready to concatenate into a body. */
+  readonly lines: string;
+  readonly event: LogEvent;
+  readonly origin: Origin;
+}
+
+/** The writes and the dead letters of one payload. */
+export interface BulkPlan {
+  readonly items: BulkItem[];
+  readonly deadLetters: DeadLetter[];
+}
+
+/** Options of {@link planBulk}. */
+export interface PlanOptions {
+  readonly parser: RecordParser;
+  readonly namer: DailyIndexNamer;
+}
+
+/** Plans the writes of a DATA_MESSAGE. One bad record never sinks the others. */
+export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): BulkPlan {
+  const items: BulkItem[] = [];
+  const deadLetters: DeadLetter[] = [];
+  const key = streamKey(msg.logGroup, msg.logStream);
+  const origin: Origin = { owner: msg.owner, logGroup: msg.logGroup, logStream: msg.logStream };
+  const letter = (event: LogEvent, reason: string): DeadLetter => ({
+    stage: 'parse',
+    reason,
+    ...origin,
+    id: event?.id,
+    timestamp: event?.timestamp,
+    message: event?.message,
+  });
+  for (const event of msg.logEvents) {
+    if (typeof event?.message !== 'string' || typeof event.id !== 'string' || event.id === '') {
+      deadLetters.push(letter(event, 'log event lacks a string id or message'));
+      continue;
+    }
+    const r = parser.toJson(event.message, event.timestamp);
+    if (!r.ok) {
+      deadLetters.push(letter(event, r.reason));
+      continue;
+    }
+    const id = documentId(key, event.id);
+    const index = namer.forSeconds(r.startSec ?? Math.floor(event.timestamp / 1000));
+    items.push({ id, index, lines: '{"index":{"_index":"' + index + '","_id":' + jsonString(id) + '}}\n' + r.value + '\n', event, origin });
+  }
+  return { items, deadLetters };
+}
+
+/** Groups items into `_bulk` bodies of at most `maxBytes` each (an item larger than the bound travels alone). */
+export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkItem[][] {
+  const chunks: BulkItem[][] = [];
+  let current: BulkItem[] = [];
+  let size = 0;
+  for (const item of items) {
+    const n = Buffer.byteLength(item.lines, 'utf8');
+    if (current.length > 0 && size + n > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** The `_bulk` body for items. */
+export const bulkBody = (items: readonly BulkItem[]): string => {
+  let body = '';
+  for (const item of items) body += item.lines;
+  return body;
+};

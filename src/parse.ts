@@ -1,0 +1,217 @@
+/**
+ * Parsing flow-log records into the canonical document (src/document.ts).
+ *
+ * One pass splits a record on spaces and checks every token against its
+ * field; the document is then written straight to JSON text, because the
+ * ingest function's only use for it is a `_bulk` body and building an object
+ * to stringify would cost about as much again. {@link RecordParser.parse}
+ * gives the same document as an object, for the CLI's callers and tests.
+ */
+import type { FlowLogField, FlowLogFormat } from './flow-log-schema.js';
+import { addressScope, type AddressScope } from './ip-scope.js';
+import type { GeoLookup } from './geoip.js';
+import { protocolName, tcpFlagNames } from './enrich.js';
+
+/** A value of a parsed document. */
+export type DocValue = string | number | null | readonly string[] | { readonly lat: number; readonly lon: number };
+
+/** A parsed document: flow-log keys plus enrichment keys. */
+export type FlowLogDocument = Record<string, DocValue>;
+
+/** Result of parsing one record: the document, or why it could not be read. */
+export type ParseResult<T> = { readonly ok: true; readonly value: T; readonly startSec: number | null } | { readonly ok: false; readonly reason: string };
+
+/** Options of a parser. */
+export interface ParserOptions {
+  /** GeoIP lookups for public addresses. @default - no GeoIP keys */
+  readonly geo?: GeoLookup;
+}
+
+// Integers up to 15 digits are always exact in a double; 16-digit ones are
+// checked. bytes can pass 2^32, so no 32-bit shortcut.
+const MAX_SAFE_DIGITS = 15;
+
+// Characters a token may hold and still be written between quotes without
+// escaping: printable ASCII except '"' and '\'. Anything else goes through
+// JSON.stringify, which is rare in flow logs.
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
+
+/** A string as JSON text; the common all-ASCII case skips JSON.stringify. */
+export const jsonString = (s: string): string => (needsEscape(s) ? JSON.stringify(s) : '"' + s + '"');
+
+/** Reads a token of an integer field: its number, or NaN when it is not a non-negative integer. */
+function readInteger(tok: string): number {
+  const n = tok.length;
+  if (n === 0 || n > 16) return NaN;
+  for (let i = 0; i < n; i++) {
+    const c = tok.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+  }
+  const v = Number(tok);
+  return n <= MAX_SAFE_DIGITS || Number.isSafeInteger(v) ? v : NaN;
+}
+
+const iso = (sec: number): string => new Date(sec * 1000).toISOString();
+
+/** A parser bound to one flow-log format. */
+export class RecordParser {
+  readonly format: FlowLogFormat;
+  private readonly fields: readonly FlowLogField[];
+  private readonly prefixes: readonly string[];
+  private readonly isInt: readonly boolean[];
+  private readonly isIp: readonly boolean[];
+  private readonly width: number;
+  private readonly geo: GeoLookup | undefined;
+  private readonly iStart: number;
+  private readonly iEnd: number;
+  private readonly iProtocol: number;
+  private readonly iFlags: number;
+  private readonly iSrc: number;
+  private readonly iDst: number;
+  // Records of one batch share a handful of start/end seconds; remembering
+  // the last conversion avoids most Date allocations.
+  private lastSec = NaN;
+  private lastIso = '';
+  // Scopes of srcaddr/dstaddr found while checking the record, kept for enrichment.
+  private srcScope: AddressScope = 'public';
+  private dstScope: AddressScope = 'public';
+  // Escaped JSON of GeoIP strings (org names repeat endlessly).
+  private readonly quoted = new Map<string, string>();
+
+  constructor(format: FlowLogFormat, options: ParserOptions = {}) {
+    this.format = format;
+    this.fields = format.fields;
+    this.width = format.fields.length;
+    this.prefixes = format.fields.map((f, i) => (i === 0 ? '{' : ',') + JSON.stringify(f.key) + ':');
+    this.isInt = format.fields.map((f) => f.kind === 'integer');
+    this.isIp = format.fields.map((f) => f.search === 'ip');
+    this.geo = options.geo;
+    const at = (name: string): number => format.fields.findIndex((f) => f.name === name);
+    this.iStart = at('start');
+    this.iEnd = at('end');
+    this.iProtocol = at('protocol');
+    this.iFlags = at('tcp-flags');
+    this.iSrc = at('srcaddr');
+    this.iDst = at('dstaddr');
+  }
+
+  /**
+   * Splits and checks a record. Returns its tokens, or the reason it does not
+   * fit the format (which field, which value).
+   */
+  private scan(line: string): string[] | string {
+    const toks = line.split(' ');
+    if (toks.length !== this.width) {
+      // CloudWatch keeps records as written; a trailing newline or doubled
+      // space would otherwise read as an extra empty field.
+      const trimmed = line.trim().split(/ +/);
+      if (trimmed.length !== this.width) {
+        return `expected ${this.width} space-separated fields (${this.fields.map((f) => f.name).join(' ')}), found ${trimmed.length}`;
+      }
+      toks.length = 0;
+      toks.push(...trimmed);
+    }
+    for (let i = 0; i < this.width; i++) {
+      const tok = toks[i]!;
+      if (tok === '-') continue;
+      if (this.isInt[i] && Number.isNaN(readInteger(tok))) {
+        return `field "${this.fields[i]!.name}" must be a non-negative integer or "-", found ${JSON.stringify(tok)}`;
+      }
+      if (this.isIp[i]) {
+        const scope = addressScope(tok);
+        if (scope === undefined) return `field "${this.fields[i]!.name}" must be an IP address or "-", found ${JSON.stringify(tok)}`;
+        if (i === this.iSrc) this.srcScope = scope;
+        else if (i === this.iDst) this.dstScope = scope;
+      }
+    }
+    return toks;
+  }
+
+  private isoOf(sec: number): string {
+    if (sec !== this.lastSec) {
+      this.lastSec = sec;
+      this.lastIso = iso(sec);
+    }
+    return this.lastIso;
+  }
+
+  private q(s: string): string {
+    let v = this.quoted.get(s);
+    if (v === undefined) {
+      v = jsonString(s);
+      if (this.quoted.size > 50_000) this.quoted.clear();
+      this.quoted.set(s, v);
+    }
+    return v;
+  }
+
+  private tokenAt(toks: readonly string[], i: number): string | undefined {
+    if (i < 0) return undefined;
+    const t = toks[i]!;
+    return t === '-' ? undefined : t;
+  }
+
+  /**
+   * Parses a record to the JSON text of its document. `fallbackMs` (the
+   * CloudWatch event time) dates a record whose format has no start field.
+   */
+  toJson(line: string, fallbackMs?: number): ParseResult<string> {
+    const toks = this.scan(line);
+    if (typeof toks === 'string') return { ok: false, reason: toks };
+    let out = '';
+    for (let i = 0; i < this.width; i++) {
+      const tok = toks[i]!;
+      out += this.prefixes[i]!;
+      if (tok === '-') out += 'null';
+      else if (this.isInt[i]) out += tok;
+      else out += jsonString(tok);
+    }
+    const start = this.tokenAt(toks, this.iStart);
+    const end = this.tokenAt(toks, this.iEnd);
+    const startSec = start === undefined ? null : Number(start);
+    if (startSec !== null) out += ',"@timestamp":"' + this.isoOf(startSec) + '"';
+    else if (fallbackMs !== undefined) out += ',"@timestamp":"' + new Date(fallbackMs).toISOString() + '"';
+    if (end !== undefined) {
+      const endSec = Number(end);
+      out += ',"end_time":"' + iso(endSec) + '"';
+      if (startSec !== null) out += ',"duration":' + (endSec - startSec);
+    }
+    const proto = this.tokenAt(toks, this.iProtocol);
+    if (proto !== undefined) {
+      const name = protocolName(Number(proto));
+      if (name !== undefined) out += ',"protocol_name":"' + name + '"';
+    }
+    const flags = this.tokenAt(toks, this.iFlags);
+    if (flags !== undefined) out += ',"tcp_flag_names":' + JSON.stringify(tcpFlagNames(Number(flags)));
+    out += this.addressJson('src', this.tokenAt(toks, this.iSrc), this.srcScope);
+    out += this.addressJson('dst', this.tokenAt(toks, this.iDst), this.dstScope);
+    return { ok: true, value: out + '}', startSec };
+  }
+
+  private addressJson(side: 'src' | 'dst', ip: string | undefined, scope: AddressScope): string {
+    if (ip === undefined) return '';
+    let out = ',"' + side + '_addr_scope":"' + scope + '"';
+    if (scope !== 'public' || this.geo === undefined) return out;
+    const g = this.geo.lookup(ip);
+    if (g === undefined) return out;
+    if (g.country !== undefined) out += ',"' + side + '_country":' + this.q(g.country);
+    if (g.city !== undefined) out += ',"' + side + '_city":' + this.q(g.city);
+    if (g.location !== undefined) out += ',"' + side + '_location":{"lat":' + g.location.lat + ',"lon":' + g.location.lon + '}';
+    if (g.asn !== undefined) out += ',"' + side + '_asn":' + g.asn;
+    if (g.asOrg !== undefined) out += ',"' + side + '_as_org":' + this.q(g.asOrg);
+    return out;
+  }
+
+  /** Parses a record to its document as an object (the same document {@link toJson} writes). */
+  parse(line: string, fallbackMs?: number): ParseResult<FlowLogDocument> {
+    const r = this.toJson(line, fallbackMs);
+    if (!r.ok) return r;
+    return { ok: true, value: JSON.parse(r.value) as FlowLogDocument, startSec: r.startSec };
+  }
+}
