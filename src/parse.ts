@@ -106,11 +106,11 @@ export class RecordParser {
    * fit the format (which field, which value).
    */
   private scan(line: string): string[] | string {
-    const toks = line.split(' ');
+    // CloudWatch keeps records as written: a trailing newline or a doubled
+    // space must not read as an extra field or stick to the last value.
+    const toks = line.charCodeAt(line.length - 1) <= 32 ? [] : line.split(' ');
     if (toks.length !== this.width) {
-      // CloudWatch keeps records as written; a trailing newline or doubled
-      // space would otherwise read as an extra empty field.
-      const trimmed = line.trim().split(/ +/);
+      const trimmed = line.trim().split(/\s+/);
       if (trimmed.length !== this.width) {
         return `expected ${this.width} space-separated fields (${this.fields.map((f) => f.name).join(' ')}), found ${trimmed.length}`;
       }

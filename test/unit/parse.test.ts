@@ -59,7 +59,8 @@ describe('RecordParser', () => {
   it('marks address scopes and looks up only public addresses', () => {
     const looked: string[] = [];
     const geo: GeoLookup = {
-      lookup(ip) {
+      metadata: { database: 'fake', databaseType: 'fake', buildEpoch: new Date(0), asnRanges: { v4: 0, v6: 0 }, loadMs: 0 },
+      lookup(ip: string) {
         looked.push(ip);
         return { country: 'JP', asn: 64500, asOrg: 'Example "Net"' };
       },
