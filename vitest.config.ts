@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects so OpenSearch starts only when an integration test is selected: Vitest runs a
+// project's globalSetup only if that project has files in the run.
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    // Covers a cold first start: Maven build plus JVM boot.
+    hookTimeout: 240_000,
+    teardownTimeout: 30_000,
+    // Child processes, not threads: the CDK and AWS SDK hold process-wide state; 2 cores, 2 workers.
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/integration/**', 'node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          // One shared engine: files run one at a time so cluster-wide state (templates) cannot race.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
