@@ -42,9 +42,7 @@ export async function runTransformCommand(argv: readonly string[]): Promise<numb
     }
     if (msg.messageType === 'CONTROL_MESSAGE') continue;
     const plan = planBulk(msg, { parser, namer });
-    let body = '';
-    for (const item of plan.items) body += item.lines;
-    writeAll(1, body);
+    writeAll(1, plan.items.map((i) => i.lines).join(''));
     for (const l of plan.deadLetters) {
       problems++;
       process.stderr.write(`${file}: event ${l.id}: ${l.reason}\n`);

@@ -19,7 +19,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   // CJS dependencies (the OpenSearch client) call require(); give ESM one.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __flowlogsCreateRequire } from 'node:module';\nconst require = __flowlogsCreateRequire(import.meta.url);" },
+  banner: { js: "import { createRequire as __flowlogsCreateRequire } from 'node:module';\nconst require = __flowlogsCreateRequire(import.meta.url);" },
 });
 chmodSync(`${root}dist/cli.js`, 0o755);
 const geo = spawnSync(process.execPath, [`${root}scripts/build-geo.mjs`, '--out', `${root}geo-data`], { stdio: 'inherit' });

@@ -59,6 +59,26 @@ function readInteger(tok: string): number {
 
 const iso = (sec: number): string => new Date(sec * 1000).toISOString();
 
+/** The JSON key prefixes of one side's address enrichment. */
+interface AddressKeys {
+  readonly scope: string;
+  readonly country: string;
+  readonly city: string;
+  readonly location: string;
+  readonly asn: string;
+  readonly asOrg: string;
+}
+const addressKeys = (side: 'src' | 'dst'): AddressKeys => ({
+  scope: `,"${side}_addr_scope":"`,
+  country: `,"${side}_country":`,
+  city: `,"${side}_city":`,
+  location: `,"${side}_location":{"lat":`,
+  asn: `,"${side}_asn":`,
+  asOrg: `,"${side}_as_org":`,
+});
+const SRC_KEYS = addressKeys('src');
+const DST_KEYS = addressKeys('dst');
+
 /** A parser bound to one flow-log format. */
 export class RecordParser {
   readonly format: FlowLogFormat;
@@ -78,9 +98,13 @@ export class RecordParser {
   // the last conversion avoids most Date allocations.
   private lastSec = NaN;
   private lastIso = '';
+  private prevSec = NaN;
+  private prevIso = '';
   // Scopes of srcaddr/dstaddr found while checking the record, kept for enrichment.
   private srcScope: AddressScope = 'public';
   private dstScope: AddressScope = 'public';
+  private readonly parts: string[] = [];
+  private readonly flagJson: (string | undefined)[] = [];
   // Escaped JSON of GeoIP strings (org names repeat endlessly).
   private readonly quoted = new Map<string, string>();
 
@@ -134,10 +158,12 @@ export class RecordParser {
   }
 
   private isoOf(sec: number): string {
-    if (sec !== this.lastSec) {
-      this.lastSec = sec;
-      this.lastIso = iso(sec);
-    }
+    if (sec === this.lastSec) return this.lastIso;
+    if (sec === this.prevSec) return this.prevIso;
+    this.prevSec = this.lastSec;
+    this.prevIso = this.lastIso;
+    this.lastSec = sec;
+    this.lastIso = iso(sec);
     return this.lastIso;
   }
 
@@ -164,48 +190,55 @@ export class RecordParser {
   toJson(line: string, fallbackMs?: number): ParseResult<string> {
     const toks = this.scan(line);
     if (typeof toks === 'string') return { ok: false, reason: toks };
-    let out = '';
+    // Pieces are collected and joined once: a chain of += would leave a tree
+    // of dozens of cons-strings per record for the garbage collector.
+    const parts = this.parts;
+    parts.length = 0;
     for (let i = 0; i < this.width; i++) {
       const tok = toks[i]!;
-      out += this.prefixes[i]!;
-      if (tok === '-') out += 'null';
-      else if (this.isInt[i]) out += tok;
-      else out += jsonString(tok);
+      parts.push(this.prefixes[i]!, tok === '-' ? 'null' : this.isInt[i] ? tok : jsonString(tok));
     }
     const start = this.tokenAt(toks, this.iStart);
     const end = this.tokenAt(toks, this.iEnd);
     const startSec = start === undefined ? null : Number(start);
-    if (startSec !== null) out += ',"@timestamp":"' + this.isoOf(startSec) + '"';
-    else if (fallbackMs !== undefined) out += ',"@timestamp":"' + new Date(fallbackMs).toISOString() + '"';
+    if (startSec !== null) parts.push(',"@timestamp":"', this.isoOf(startSec), '"');
+    else if (fallbackMs !== undefined) parts.push(',"@timestamp":"', new Date(fallbackMs).toISOString(), '"');
     if (end !== undefined) {
       const endSec = Number(end);
-      out += ',"end_time":"' + iso(endSec) + '"';
-      if (startSec !== null) out += ',"duration":' + (endSec - startSec);
+      parts.push(',"end_time":"', this.isoOf(endSec), '"');
+      if (startSec !== null) parts.push(',"duration":', String(endSec - startSec));
     }
     const proto = this.tokenAt(toks, this.iProtocol);
     if (proto !== undefined) {
       const name = protocolName(Number(proto));
-      if (name !== undefined) out += ',"protocol_name":"' + name + '"';
+      if (name !== undefined) parts.push(',"protocol_name":"', name, '"');
     }
     const flags = this.tokenAt(toks, this.iFlags);
-    if (flags !== undefined) out += ',"tcp_flag_names":' + JSON.stringify(tcpFlagNames(Number(flags)));
-    out += this.addressJson('src', this.tokenAt(toks, this.iSrc), this.srcScope);
-    out += this.addressJson('dst', this.tokenAt(toks, this.iDst), this.dstScope);
-    return { ok: true, value: out + '}', startSec };
+    if (flags !== undefined) parts.push(',"tcp_flag_names":', this.flagsJson(Number(flags)));
+    this.addressJson(SRC_KEYS, this.tokenAt(toks, this.iSrc), this.srcScope);
+    this.addressJson(DST_KEYS, this.tokenAt(toks, this.iDst), this.dstScope);
+    parts.push('}');
+    return { ok: true, value: parts.join(''), startSec };
   }
 
-  private addressJson(side: 'src' | 'dst', ip: string | undefined, scope: AddressScope): string {
-    if (ip === undefined) return '';
-    let out = ',"' + side + '_addr_scope":"' + scope + '"';
-    if (scope !== 'public' || this.geo === undefined) return out;
+  private flagsJson(bits: number): string {
+    let v = this.flagJson[bits];
+    if (v === undefined) v = this.flagJson[bits] = JSON.stringify(tcpFlagNames(bits));
+    return v;
+  }
+
+  private addressJson(keys: AddressKeys, ip: string | undefined, scope: AddressScope): void {
+    if (ip === undefined) return;
+    const parts = this.parts;
+    parts.push(keys.scope, scope, '"');
+    if (scope !== 'public' || this.geo === undefined) return;
     const g = this.geo.lookup(ip);
-    if (g === undefined) return out;
-    if (g.country !== undefined) out += ',"' + side + '_country":' + this.q(g.country);
-    if (g.city !== undefined) out += ',"' + side + '_city":' + this.q(g.city);
-    if (g.location !== undefined) out += ',"' + side + '_location":{"lat":' + g.location.lat + ',"lon":' + g.location.lon + '}';
-    if (g.asn !== undefined) out += ',"' + side + '_asn":' + g.asn;
-    if (g.asOrg !== undefined) out += ',"' + side + '_as_org":' + this.q(g.asOrg);
-    return out;
+    if (g === undefined) return;
+    if (g.country !== undefined) parts.push(keys.country, this.q(g.country));
+    if (g.city !== undefined) parts.push(keys.city, this.q(g.city));
+    if (g.location !== undefined) parts.push(keys.location, String(g.location.lat), ',"lon":', String(g.location.lon), '}');
+    if (g.asn !== undefined) parts.push(keys.asn, String(g.asn));
+    if (g.asOrg !== undefined) parts.push(keys.asOrg, this.q(g.asOrg));
   }
 
   /** Parses a record to its document as an object (the same document {@link toJson} writes). */
