@@ -12,7 +12,6 @@ import { Client } from '@opensearch-project/opensearch';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { DEFAULT_GEO_DIR } from '../cli/common.js';
-// @ts-expect-error plain JS module without types beside it
 import { startOpenSearch } from '../scripts/opensearch.mjs';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, batch: { type: 'string', default: '10000' } } });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { planBulk } from '../src/bulk.js';
+import { bulkBody, planBulk } from '../src/bulk.js';
 import { decodeEvent } from '../src/decode.js';
 import { FlowLogError } from '../src/errors.js';
 import { DailyIndexNamer } from '../src/index-name.js';
@@ -42,7 +42,7 @@ export async function runTransformCommand(argv: readonly string[]): Promise<numb
     }
     if (msg.messageType === 'CONTROL_MESSAGE') continue;
     const plan = planBulk(msg, { parser, namer });
-    writeAll(1, plan.items.map((i) => i.lines).join(''));
+    if (plan.items.length > 0) writeAll(1, bulkBody(plan.items));
     for (const l of plan.deadLetters) {
       problems++;
       process.stderr.write(`${file}: event ${l.id}: ${l.reason}\n`);

@@ -42,8 +42,10 @@ export interface Origin {
 export interface BulkItem {
   readonly id: string;
   readonly index: string;
-  /** `{"index":{...}}\n{...document...}\n`: ready to concatenate into a body. */
-  readonly lines: string;
+  /** The action line `{"index":{"_index":...,"_id":...}}`, without its newline. */
+  readonly action: string;
+  /** The document's JSON, without its newline. */
+  readonly doc: string;
   readonly event: LogEvent;
   readonly origin: Origin;
 }
@@ -86,7 +88,7 @@ export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): Bulk
     }
     const id = documentId(key, event.id);
     const index = namer.forSeconds(r.startSec ?? Math.floor(event.timestamp / 1000));
-    items.push({ id, index, lines: '{"index":{"_index":"' + index + '","_id":' + jsonString(id) + '}}\n' + r.value + '\n', event, origin });
+    items.push({ id, index, action: '{"index":{"_index":"' + index + '","_id":' + jsonString(id) + '}}', doc: r.value, event, origin });
   }
   return { items, deadLetters };
 }
@@ -97,7 +99,7 @@ export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkIt
   let current: BulkItem[] = [];
   let size = 0;
   for (const item of items) {
-    const n = Buffer.byteLength(item.lines, 'utf8');
+    const n = Buffer.byteLength(item.action, 'utf8') + Buffer.byteLength(item.doc, 'utf8') + 2;
     if (current.length > 0 && size + n > maxBytes) {
       chunks.push(current);
       current = [];
@@ -110,9 +112,17 @@ export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkIt
   return chunks;
 }
 
-/** The `_bulk` body for items. */
-export const bulkBody = (items: readonly BulkItem[]): string => {
-  let body = '';
-  for (const item of items) body += item.lines;
-  return body;
-};
+/**
+ * The `_bulk` body for items: action and document lines, each ending in a
+ * newline. Joined once, so the body is one flat string however many items.
+ */
+export function bulkBody(items: readonly BulkItem[]): string {
+  const lines = new Array<string>(2 * items.length + 1);
+  let k = 0;
+  for (const item of items) {
+    lines[k++] = item.action;
+    lines[k++] = item.doc;
+  }
+  lines[k] = '';
+  return lines.join('\n');
+}

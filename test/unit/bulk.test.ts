@@ -35,7 +35,7 @@ describe('planBulk', () => {
 
   it('writes action and source lines that OpenSearch reads as NDJSON', () => {
     const [item] = planBulk(dataMessage([defaultRecord()]), opts).items;
-    const [action, source, end] = item!.lines.split('\n');
+    const [action, source, end] = bulkBody([item!]).split('\n');
     expect(JSON.parse(action!)).toEqual({ index: { _index: 'vpcflowlogs-2026.11.28', _id: item!.id } });
     expect(JSON.parse(source!)).toMatchObject({ bytes: 8400 });
     expect(end).toBe('');
@@ -45,7 +45,7 @@ describe('planBulk', () => {
 describe('chunkItems', () => {
   it('bounds each body by bytes and keeps every item once, in order', () => {
     const items = planBulk(dataMessage(Array.from({ length: 50 }, () => defaultRecord())), opts).items;
-    const size = items[0]!.lines.length;
+    const size = bulkBody([items[0]!]).length;
     const chunks = chunkItems(items, size * 7 + 1);
     expect(chunks.map((c) => c.length)).toEqual([7, 7, 7, 7, 7, 7, 7, 1]);
     expect(chunks.flat()).toEqual(items);

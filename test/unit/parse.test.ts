@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT, parseFormatString } from '../../src/flow-log-schema.js';
 import type { GeoLookup } from '../../src/geoip.js';
-import { RecordParser } from '../../src/parse.js';
+import { RecordParser, isoSeconds } from '../../src/parse.js';
 import { defaultRecord } from '../helpers/events.js';
 
 const parser = new RecordParser(DEFAULT_FORMAT);
@@ -106,5 +106,13 @@ describe('RecordParser', () => {
     const line = defaultRecord();
     const json = parser.toJson(line);
     expect(json.ok && JSON.parse(json.value)).toEqual(ok(line));
+  });
+});
+
+describe('isoSeconds', () => {
+  it('equals Date#toISOString across days, leap days and the epoch', () => {
+    for (const sec of [0, 59, 86_399, 86_400, 951_782_400 /* 2000-02-29 */, 1_795_824_000, 1_795_910_399, 4_102_444_800, 1_709_251_199]) {
+      expect(isoSeconds(sec)).toBe(new Date(sec * 1000).toISOString());
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planBulk } from '../../../src/bulk.js';
+import { bulkBody, planBulk } from '../../../src/bulk.js';
 import { DEFAULT_FORMAT } from '../../../src/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/index-name.js';
 import { RecordParser } from '../../../src/parse.js';
@@ -18,7 +18,7 @@ describe('flowlogs transform', () => {
   it('writes the _bulk body the ingest function would send', () => {
     const r = runCli(['transform', '--no-geoip', file]);
     expect(r.status).toBe(0);
-    const expected = planBulk(msg, { parser: new RecordParser(DEFAULT_FORMAT), namer: new DailyIndexNamer('vpcflowlogs') }).items.map((i) => i.lines).join('');
+    const expected = bulkBody(planBulk(msg, { parser: new RecordParser(DEFAULT_FORMAT), namer: new DailyIndexNamer('vpcflowlogs') }).items);
     expect(r.stdout).toBe(expected);
     expect(r.stdout.split('\n')).toHaveLength(5);
   });
