@@ -16,6 +16,9 @@ import { FORMAT_AND_GEO_OPTIONS, formatFrom, geoFrom, writeAll } from './common.
 const HELP = `usage: flowlogs transform [--format FMT] [--index-prefix P] [--geoip-dir DIR | --geoip-database FILE | --no-geoip] FILE...
 Each FILE holds one Lambda event {"awslogs":{"data":"..."}}. Writes the _bulk body to stdout.`;
 
+/** Records planned and written at a time. */
+const SLICE = 500;
+
 export async function runTransformCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -41,11 +44,15 @@ export async function runTransformCommand(argv: readonly string[]): Promise<numb
       continue;
     }
     if (msg.messageType === 'CONTROL_MESSAGE') continue;
-    const plan = planBulk(msg, { parser, namer });
-    if (plan.items.length > 0) writeAll(1, bulkBody(plan.items));
-    for (const l of plan.deadLetters) {
-      problems++;
-      process.stderr.write(`${file}: event ${l.id}: ${l.reason}\n`);
+    // Written a slice at a time so that what one slice allocates dies young,
+    // instead of a whole payload's output being promoted and held.
+    for (let from = 0; from < msg.logEvents.length; from += SLICE) {
+      const plan = planBulk({ ...msg, logEvents: msg.logEvents.slice(from, from + SLICE) }, { parser, namer });
+      if (plan.items.length > 0) writeAll(1, bulkBody(plan.items));
+      for (const l of plan.deadLetters) {
+        problems++;
+        process.stderr.write(`${file}: event ${l.id}: ${l.reason}\n`);
+      }
     }
   }
   return problems > 0 ? 2 : 0;
