@@ -5,6 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { DecodeError } from './errors.js';
+import { scanDataMessage } from './payload-scan.js';
 
 /** One log event of a subscription payload. */
 export interface LogEvent {
@@ -60,9 +61,12 @@ export function decodePayload(data: unknown, maxBytes: number = MAX_DECOMPRESSED
     }
     throw new DecodeError('gzip', `awslogs.data is not gzip data: ${(err as Error).message}`, { cause: err });
   }
+  const text = json.toString('utf8');
+  const fast = scanDataMessage(text);
+  if (fast) return fast;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(json.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new DecodeError('json', `payload is not JSON: ${(err as Error).message}`, { cause: err });
   }

@@ -1,0 +1,241 @@
+/**
+ * A fast path for reading a subscription payload's JSON text: it takes the
+ * envelope and each log event's id, timestamp and message, and steps over
+ * everything else (`extractedFields` above all) without building it.
+ *
+ * JSON.parse of a 10,000-event payload builds some 200,000 objects and
+ * strings, mostly the `extractedFields` copies of values the message already
+ * holds; they dominate decoding time and, being alive across many scavenges,
+ * the process's peak memory.
+ *
+ * The scanner is strict about what it keeps: on anything it does not expect
+ * it returns `undefined` and the caller parses the text with JSON.parse,
+ * which gives the same result or the proper error. Values it steps over are
+ * checked for structure only (see {@link Cursor.skipString}).
+ */
+import type { DataMessage, LogEvent } from './decode.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+class Bail extends Error {}
+const BAIL = new Bail();
+
+/** A cursor over the text; every method throws BAIL on a surprise. */
+class Cursor {
+  pos = 0;
+  constructor(readonly s: string) {}
+
+  ws(): void {
+    const s = this.s;
+    let c = s.charCodeAt(this.pos);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++this.pos);
+  }
+
+  expect(code: number): void {
+    this.ws();
+    if (this.s.charCodeAt(this.pos) !== code) throw BAIL;
+    this.pos++;
+  }
+
+  /** Consumes `code` if it is next (after white space). */
+  take(code: number): boolean {
+    this.ws();
+    if (this.s.charCodeAt(this.pos) !== code) return false;
+    this.pos++;
+    return true;
+  }
+
+  string(): string {
+    this.ws();
+    const s = this.s;
+    if (s.charCodeAt(this.pos) !== QUOTE) throw BAIL;
+    const start = this.pos + 1;
+    const end = s.indexOf('"', start);
+    if (end < 0) throw BAIL;
+    // Control characters are invalid in JSON strings; escapes need decoding.
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === BACKSLASH || c < 0x20) return this.escapedString();
+    }
+    this.pos = end + 1;
+    return s.slice(start, end);
+  }
+
+  // Rare: let JSON.parse decode exactly the string literal.
+  private escapedString(): string {
+    const s = this.s;
+    let i = this.pos + 1;
+    for (;;) {
+      const c = s.charCodeAt(i);
+      if (Number.isNaN(c)) throw BAIL;
+      if (c === BACKSLASH) i += 2;
+      else if (c === QUOTE) break;
+      else i++;
+    }
+    const literal = s.slice(this.pos, i + 1);
+    this.pos = i + 1;
+    try {
+      return JSON.parse(literal) as string;
+    } catch {
+      throw BAIL;
+    }
+  }
+
+  number(): number {
+    this.ws();
+    const s = this.s;
+    const start = this.pos;
+    let i = start;
+    if (s.charCodeAt(i) === 0x2d) i++;
+    const digits = i;
+    while (s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) i++;
+    // JSON forbids an empty integer part and leading zeros.
+    if (i === digits || (s.charCodeAt(digits) === 0x30 && i - digits > 1)) throw BAIL;
+    // Fractions and exponents never occur in timestamps; leave them to JSON.parse.
+    const c = s.charCodeAt(i);
+    if (c === 0x2e || c === 0x65 || c === 0x45) throw BAIL;
+    this.pos = i;
+    return Number(s.slice(start, i));
+  }
+
+  /**
+   * Steps over a string without decoding it. Its characters are not checked
+   * (a raw control character would pass): the value is thrown away, and
+   * CloudWatch writes none.
+   */
+  skipString(): void {
+    this.ws();
+    const s = this.s;
+    if (s.charCodeAt(this.pos) !== QUOTE) throw BAIL;
+    let end = this.pos;
+    for (;;) {
+      end = s.indexOf('"', end + 1);
+      if (end < 0) throw BAIL;
+      // The quote ends the string unless an odd number of backslashes precede it.
+      let b = end - 1;
+      while (s.charCodeAt(b) === BACKSLASH) b--;
+      if ((end - 1 - b) % 2 === 0) break;
+    }
+    this.pos = end + 1;
+  }
+
+  /** Steps over one value of any type, checking its structure. */
+  skip(): void {
+    this.ws();
+    const c = this.s.charCodeAt(this.pos);
+    if (c === QUOTE) {
+      this.skipString();
+    } else if (c === LBRACE) {
+      this.pos++;
+      if (this.take(RBRACE)) return;
+      do {
+        this.skipString();
+        this.expect(COLON);
+        this.skip();
+      } while (this.take(COMMA));
+      this.expect(RBRACE);
+    } else if (c === LBRACKET) {
+      this.pos++;
+      if (this.take(RBRACKET)) return;
+      do this.skip();
+      while (this.take(COMMA));
+      this.expect(RBRACKET);
+    } else if (this.s.startsWith('true', this.pos)) this.pos += 4;
+    else if (this.s.startsWith('false', this.pos)) this.pos += 5;
+    else if (this.s.startsWith('null', this.pos)) this.pos += 4;
+    else this.number();
+  }
+}
+
+function event(cur: Cursor): LogEvent {
+  cur.expect(LBRACE);
+  let id: string | undefined;
+  let timestamp: number | undefined;
+  let message: string | undefined;
+  if (!cur.take(RBRACE)) {
+    do {
+      const key = cur.string();
+      cur.expect(COLON);
+      if (key === 'id') id = cur.string();
+      else if (key === 'timestamp') timestamp = cur.number();
+      else if (key === 'message') message = cur.string();
+      else cur.skip();
+    } while (cur.take(COMMA));
+    cur.expect(RBRACE);
+  }
+  // An event missing a field goes the slow way, so the parser reports it as JSON.parse would show it.
+  if (id === undefined || timestamp === undefined || message === undefined) throw BAIL;
+  return { id, timestamp, message };
+}
+
+/**
+ * Reads a DATA_MESSAGE payload's text, or returns undefined when the text is
+ * anything else (another message type, another shape, invalid JSON).
+ */
+export function scanDataMessage(text: string): DataMessage | undefined {
+  const cur = new Cursor(text);
+  let messageType: string | undefined;
+  let owner: string | undefined;
+  let logGroup: string | undefined;
+  let logStream: string | undefined;
+  let subscriptionFilters: string[] | undefined;
+  let logEvents: LogEvent[] | undefined;
+  try {
+    cur.expect(LBRACE);
+    do {
+      const key = cur.string();
+      cur.expect(COLON);
+      switch (key) {
+        case 'messageType':
+          messageType = cur.string();
+          break;
+        case 'owner':
+          owner = cur.string();
+          break;
+        case 'logGroup':
+          logGroup = cur.string();
+          break;
+        case 'logStream':
+          logStream = cur.string();
+          break;
+        case 'subscriptionFilters':
+          subscriptionFilters = [];
+          cur.expect(LBRACKET);
+          if (!cur.take(RBRACKET)) {
+            do subscriptionFilters.push(cur.string());
+            while (cur.take(COMMA));
+            cur.expect(RBRACKET);
+          }
+          break;
+        case 'logEvents':
+          logEvents = [];
+          cur.expect(LBRACKET);
+          if (!cur.take(RBRACKET)) {
+            do logEvents.push(event(cur));
+            while (cur.take(COMMA));
+            cur.expect(RBRACKET);
+          }
+          break;
+        default:
+          cur.skip();
+      }
+    } while (cur.take(COMMA));
+    cur.expect(RBRACE);
+    cur.ws();
+    if (cur.pos !== text.length) return undefined;
+  } catch (err) {
+    if (err === BAIL) return undefined;
+    throw err;
+  }
+  if (messageType !== 'DATA_MESSAGE' || owner === undefined || logGroup === undefined || logStream === undefined || logEvents === undefined) {
+    return undefined;
+  }
+  return { messageType, owner, logGroup, logStream, subscriptionFilters: subscriptionFilters ?? [], logEvents };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { scanDataMessage } from '../../src/payload-scan.js';
+import { dataMessage, defaultRecord } from '../helpers/events.js';
+
+/** What JSON.parse gives, reduced to the fields the scanner keeps. */
+function viaJsonParse(text: string): unknown {
+  const m = JSON.parse(text) as { messageType: string; owner: string; logGroup: string; logStream: string; subscriptionFilters?: string[]; logEvents: { id: string; timestamp: number; message: string }[] };
+  return {
+    messageType: m.messageType,
+    owner: m.owner,
+    logGroup: m.logGroup,
+    logStream: m.logStream,
+    subscriptionFilters: m.subscriptionFilters ?? [],
+    logEvents: m.logEvents.map((e) => ({ id: e.id, timestamp: e.timestamp, message: e.message })),
+  };
+}
+
+const withExtracted = (msg: ReturnType<typeof dataMessage>) => ({
+  ...msg,
+  logEvents: msg.logEvents.map((e) => ({ ...e, extractedFields: Object.fromEntries(e.message.split(' ').map((v, i) => [`f${i}`, v])) })),
+});
+
+describe('scanDataMessage', () => {
+  it('reads what JSON.parse reads, without extractedFields', () => {
+    const text = JSON.stringify(withExtracted(dataMessage([defaultRecord(), defaultRecord({ bytes: 5 })])));
+    expect(scanDataMessage(text)).toEqual(viaJsonParse(text));
+  });
+
+  it('agrees with JSON.parse on escapes, unicode, white space and key order', () => {
+    const msg = withExtracted(dataMessage(['tab\there "quoted" back\\slash', 'ünïcödé ✓ \u2028', 'plain'], { logGroup: '/a"b', logStream: 's\\t' }));
+    const reordered = { logEvents: msg.logEvents.map((e) => ({ extractedFields: e.extractedFields, message: e.message, timestamp: e.timestamp, id: e.id, other: [1, true, null, { x: -2.5e3 }] })), logStream: msg.logStream, extra: { nested: ['a', { b: [] }] }, messageType: msg.messageType, owner: msg.owner, logGroup: msg.logGroup, subscriptionFilters: msg.subscriptionFilters };
+    for (const text of [JSON.stringify(reordered), JSON.stringify(reordered, null, 2)]) {
+      expect(scanDataMessage(text)).toEqual(viaJsonParse(text));
+    }
+  });
+
+  it('declines whatever it is not sure of, so JSON.parse decides', () => {
+    const good = JSON.stringify(dataMessage([defaultRecord()]));
+    for (const text of [
+      good.slice(0, -1), // truncated
+      good + 'x', // trailing garbage
+      good.replace('"timestamp":', '"timestamp":0'), // leading zero
+      good.replace(/"timestamp":\d+/, '"timestamp":1.5'), // not an integer
+      good.replace('"DATA_MESSAGE"', '"CONTROL_MESSAGE"'),
+      good.replace(/"message":"[^"]*"/, '"message":7'),
+      good.replace('"logStream"', '"logStreem"'),
+      '[]',
+      '',
+    ]) {
+      expect(scanDataMessage(text)).toBeUndefined();
+    }
+  });
+});
