@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CFN_LINT = 'cfn-lint==1.41.0';
+const CFN_LINT = 'cfn-lint==1.51.0';
 
 function step(name, cmd, args, opts = {}) {
   const t0 = Date.now();

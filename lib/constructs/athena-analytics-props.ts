@@ -27,4 +27,6 @@ export interface AthenaAnalyticsProps {
   readonly bytesScannedCutoffPerQuery?: number;
   /** Days query results are kept. @default 30 */
   readonly resultsExpirationDays?: number;
+  /** Bucket for the results bucket's server access logs (under `athena-results-bucket/`). @default - none (the cdk-nag S1 finding is acknowledged) */
+  readonly accessLogsBucket?: IBucket;
 }

@@ -1,0 +1,211 @@
+/**
+ * The capture side: one flow log per VPC and destination, the log group and
+ * its delivery role, the bucket and its delivery policy.
+ *
+ * Flow-log delivery: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html
+ * and https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnFlowLog } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { StorageClass, type Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { formatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
+import type { TrafficType, TransitionStorageClass } from '../config.js';
+import { secureBucket } from './secure-bucket.js';
+
+/**
+ * Key prefix the flow logs write under. Objects land in
+ * `vpc-flow-logs/AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/`: plain
+ * text, AWS's default layout (no Hive-style `key=value` folders), one folder a
+ * day. The Athena table (`AthenaAnalytics`) reads exactly this layout.
+ */
+export const FLOW_LOG_PREFIX = 'vpc-flow-logs/';
+
+/** The CloudWatch Logs destination. */
+export interface LogGroupDestinationProps {
+  /** Days the log group keeps records (a value CloudWatch Logs accepts). */
+  readonly retentionDays: number;
+  /** @default '/vpc-flow-logs/<stack name>' */
+  readonly logGroupName?: string;
+  /** Encrypt with a new customer-managed key. @default false */
+  readonly kms?: boolean;
+}
+
+/** The S3 destination. */
+export interface BucketDestinationProps {
+  /** Days before objects move to {@link transitionStorageClass}; 0 for never. */
+  readonly transitionDays: number;
+  /** Storage class objects move to. */
+  readonly transitionStorageClass: TransitionStorageClass;
+  /** Days before objects are deleted; 0 for never. */
+  readonly expirationDays: number;
+  /** Bucket for this bucket's server access logs. */
+  readonly accessLogsBucket: IBucket;
+}
+
+export interface FlowLogCaptureProps {
+  /** VPCs to capture, by id. */
+  readonly vpcIds: readonly string[];
+  /** The record format; becomes every flow log's LogFormat. */
+  readonly format: FlowLogFormat;
+  /** @default 'ALL' */
+  readonly trafficType?: TrafficType;
+  /** Seconds: 60 or 600. @default 600 */
+  readonly aggregationInterval?: number;
+  /** Deliver to CloudWatch Logs. @default - no CloudWatch Logs destination */
+  readonly logGroup?: LogGroupDestinationProps;
+  /** Deliver to S3. @default - no S3 destination */
+  readonly bucket?: BucketDestinationProps;
+}
+
+const STORAGE_CLASSES: Readonly<Record<TransitionStorageClass, StorageClass>> = {
+  STANDARD_IA: StorageClass.INFREQUENT_ACCESS,
+  ONEZONE_IA: StorageClass.ONE_ZONE_INFREQUENT_ACCESS,
+  INTELLIGENT_TIERING: StorageClass.INTELLIGENT_TIERING,
+  GLACIER_IR: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+};
+
+/** Flow logs for each VPC into a log group, a bucket, or both. */
+export class FlowLogCapture extends Construct {
+  /** The log group, when CloudWatch Logs is a destination. */
+  readonly logGroup?: LogGroup;
+  /** The role `vpc-flow-logs.amazonaws.com` assumes to write to {@link logGroup}. */
+  readonly deliveryRole?: Role;
+  /** The bucket, when S3 is a destination. */
+  readonly bucket?: Bucket;
+  /** The key prefix in {@link bucket}. */
+  readonly prefix = FLOW_LOG_PREFIX;
+  /** The flow logs, CloudWatch Logs ones first. */
+  readonly flowLogs: CfnFlowLog[] = [];
+
+  constructor(scope: Construct, id: string, props: FlowLogCaptureProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const trafficType = props.trafficType ?? 'ALL';
+    const maxAggregationInterval = props.aggregationInterval ?? 600;
+    const logFormat = formatString(props.format);
+
+    if (props.logGroup) {
+      const logGroupName = props.logGroup.logGroupName ?? `/vpc-flow-logs/${stack.stackName}`;
+      const encryptionKey = props.logGroup.kms ? this.logGroupKey(logGroupName) : undefined;
+      const logGroup = new LogGroup(this, 'LogGroup', {
+        logGroupName,
+        retention: props.logGroup.retentionDays as RetentionDays,
+        ...(encryptionKey ? { encryptionKey } : {}),
+      });
+      // Confused-deputy guard: only flow logs of this account and region may assume the role.
+      const deliveryRole = new Role(this, 'DeliveryRole', {
+        description: 'Assumed by VPC Flow Logs to write to the flow-log log group',
+        assumedBy: new ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ec2:${stack.region}:${stack.account}:vpc-flow-log/*` },
+          },
+        }),
+      });
+      // What the L2 FlowLog grants, scoped to this one log group (the docs' example uses "*").
+      logGroup.grantWrite(deliveryRole);
+      logGroup.grant(deliveryRole, 'logs:DescribeLogStreams');
+      for (const vpcId of props.vpcIds) {
+        const flowLog = new CfnFlowLog(this, `ToLogs-${vpcId}`, {
+          resourceId: vpcId,
+          resourceType: 'VPC',
+          trafficType,
+          maxAggregationInterval,
+          logFormat,
+          logDestinationType: 'cloud-watch-logs',
+          logGroupName: logGroup.logGroupName,
+          deliverLogsPermissionArn: deliveryRole.roleArn,
+        });
+        // The role's policy must exist before the flow log first delivers (the role itself is referenced).
+        flowLog.node.addDependency(deliveryRole.node.findChild('DefaultPolicy'));
+        this.flowLogs.push(flowLog);
+      }
+      this.logGroup = logGroup;
+      this.deliveryRole = deliveryRole;
+    }
+
+    if (props.bucket) {
+      const b = props.bucket;
+      const keepForever = b.transitionDays === 0 && b.expirationDays === 0;
+      const bucket = secureBucket(this, 'Bucket', {
+        accessLogs: { bucket: b.accessLogsBucket, prefix: 'flow-log-bucket/' },
+        lifecycleRules: keepForever
+          ? []
+          : [
+              {
+                id: 'FlowLogLifecycle',
+                prefix: FLOW_LOG_PREFIX,
+                ...(b.transitionDays > 0 ? { transitions: [{ storageClass: STORAGE_CLASSES[b.transitionStorageClass], transitionAfter: Duration.days(b.transitionDays) }] } : {}),
+                ...(b.expirationDays > 0 ? { expiration: Duration.days(b.expirationDays) } : {}),
+              },
+            ],
+      });
+      // The policy AWS would otherwise add by itself on first delivery (and CloudFormation would then drift from).
+      const sourceConditions = {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+      };
+      bucket.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AWSLogDeliveryWrite',
+          principals: [new ServicePrincipal('delivery.logs.amazonaws.com')],
+          actions: ['s3:PutObject'],
+          resources: [bucket.arnForObjects(`${FLOW_LOG_PREFIX}AWSLogs/${stack.account}/*`)],
+          conditions: {
+            StringEquals: { ...sourceConditions.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' },
+            ArnLike: sourceConditions.ArnLike,
+          },
+        }),
+      );
+      bucket.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AWSLogDeliveryAclCheck',
+          principals: [new ServicePrincipal('delivery.logs.amazonaws.com')],
+          actions: ['s3:GetBucketAcl'],
+          resources: [bucket.bucketArn],
+          conditions: sourceConditions,
+        }),
+      );
+      for (const vpcId of props.vpcIds) {
+        const flowLog = new CfnFlowLog(this, `ToS3-${vpcId}`, {
+          resourceId: vpcId,
+          resourceType: 'VPC',
+          trafficType,
+          maxAggregationInterval,
+          logFormat,
+          logDestinationType: 's3',
+          logDestination: `${bucket.bucketArn}/${FLOW_LOG_PREFIX}`,
+          destinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: false, PerHourPartition: false },
+        });
+        if (bucket.policy) flowLog.node.addDependency(bucket.policy);
+        this.flowLogs.push(flowLog);
+      }
+      this.bucket = bucket;
+    }
+  }
+
+  /** A rotating key that CloudWatch Logs may use for this one log group only. */
+  private logGroupKey(logGroupName: string): Key {
+    const stack = Stack.of(this);
+    const key = new Key(this, 'LogGroupKey', {
+      description: `Encrypts the flow-log log group ${logGroupName}`,
+      enableKeyRotation: true,
+    });
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:${logGroupName}` },
+        },
+      }),
+    );
+    return key;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The ingest path: the CloudWatch Logs subscription filter, the ingest
+ * function (bundled by esbuild, with the GeoIP databases), its asynchronous
+ * retry and on-failure queue, the dead-letter bucket, and least-privilege
+ * permissions.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { FilterPattern, LogGroup, SubscriptionFilter, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { filterPattern, formatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
+import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
+import { acknowledge, acknowledgeWildcardResource } from './nag.js';
+import { secureBucket } from './secure-bucket.js';
+import type { SearchDomain } from './search-domain.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The handler's source. */
+export const INGEST_ENTRY = fileURLToPath(new URL('../../lambdas/ingest/handler.ts', import.meta.url));
+/** Writes the GeoIP databases into the folder given with `--out`. */
+export const BUILD_GEO_SCRIPT = fileURLToPath(new URL('../../scripts/build-geo.mjs', import.meta.url));
+/** Where the bundle's `geo/` folder is on Lambda. */
+export const GEOIP_DIR = '/var/task/geo';
+
+// esbuild's ESM output has no `require`; CommonJS dependencies (the OpenSearch
+// client, Powertools' internals) still call it for Node built-ins.
+const ESM_REQUIRE_BANNER = "import { createRequire as __flowLogsCreateRequire } from 'node:module'; const require = __flowLogsCreateRequire(import.meta.url);";
+
+export interface IngestFunctionProps {
+  /** Log group whose records are indexed. */
+  readonly logGroup: ILogGroup;
+  /** The flow log's format: the filter pattern and the function's FLOW_LOG_FORMAT. */
+  readonly format: FlowLogFormat;
+  /** Domain that receives the `_bulk` writes. */
+  readonly searchDomain: SearchDomain;
+  /** Bucket for the dead-letter bucket's server access logs. */
+  readonly accessLogsBucket: IBucket;
+  /** @default 'vpcflowlogs' */
+  readonly indexPrefix?: string;
+  /** @default 30 */
+  readonly indexRetentionDays?: number;
+  /** @default 1024 */
+  readonly memoryMiB?: number;
+  /** @default 60 */
+  readonly timeoutSeconds?: number;
+  /**
+   * Most concurrent invocations, i.e. concurrent bulk writers the cluster sees.
+   * @default 4
+   */
+  readonly reservedConcurrency?: number;
+  /** Retries of a failed asynchronous invocation, 0 to 2. @default 2 */
+  readonly retryAttempts?: number;
+  /** Seconds an event may wait for a retry. @default 21600 */
+  readonly maxEventAgeSeconds?: number;
+  /** Bundle the GeoIP databases and enrich documents. @default true */
+  readonly geoip?: boolean;
+  /** Days dead letters are kept. @default 90 */
+  readonly deadLetterExpirationDays?: number;
+  /** Days the function's log group keeps entries. @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/** The subscription target that indexes flow-log records into OpenSearch. */
+export class IngestFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  /** Events that failed every retry land here (the Lambda on-failure destination). */
+  readonly onFailureQueue: Queue;
+  /** Records that can never be indexed, as objects under {@link deadLetterPrefix}. */
+  readonly deadLetterBucket: Bucket;
+  readonly deadLetterPrefix = DEFAULTS.deadLetterPrefix;
+  readonly subscriptionFilter: SubscriptionFilter;
+  /** The function's security group, when it runs in a VPC. */
+  readonly securityGroup?: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: IngestFunctionProps) {
+    super(scope, id);
+    const geoip = props.geoip ?? true;
+    const placement = props.searchDomain.vpcPlacement;
+
+    this.deadLetterBucket = secureBucket(this, 'DeadLetterBucket', {
+      accessLogs: { bucket: props.accessLogsBucket, prefix: 'dead-letter-bucket/' },
+      lifecycleRules: [{ id: 'ExpireDeadLetters', expiration: Duration.days(props.deadLetterExpirationDays ?? 90) }],
+    });
+
+    this.onFailureQueue = new Queue(this, 'OnFailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.onFailureQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter destination (Lambda on-failure destination) of the ingest function; an alarm fires when it holds a message.');
+
+    const logGroup = new LogGroup(this, 'LogGroup', {
+      retention: (props.logRetentionDays ?? 30) as RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Our own role: CDK's default would attach the AWSLambdaBasicExecutionRole
+    // managed policy, which can write to every log group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Ingest function: writes flow-log records to OpenSearch',
+    });
+    logGroup.grantWrite(this.role);
+    const deadLetterObjects = this.deadLetterBucket.arnForObjects(`${this.deadLetterPrefix}*`);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [deadLetterObjects] }));
+    acknowledgeWildcardResource(this.role, deadLetterObjects, 'Dead letters are new objects with generated keys; the grant is s3:PutObject under the dead-letter prefix of this one bucket only.');
+    props.searchDomain.grantIngest(this.role);
+    acknowledgeWildcardResource(this.role, `${props.searchDomain.domainArn}/*`, 'OpenSearch HTTP paths (indices, _bulk, _index_template, _plugins/_ism) of this one domain; the actions are named, no es:* .');
+    if (placement) {
+      this.role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+        vpc: placement.vpc,
+        description: 'Ingest function: HTTPS to OpenSearch and S3',
+        allowAllOutbound: true,
+      });
+      props.searchDomain.allowHttpsFrom(this.securityGroup);
+    }
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: 'Indexes VPC flow-log records from CloudWatch Logs into OpenSearch',
+      entry: INGEST_ENTRY,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMiB ?? 1024,
+      timeout: Duration.seconds(props.timeoutSeconds ?? 60),
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 4,
+      role: this.role,
+      logGroup,
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAge: Duration.seconds(props.maxEventAgeSeconds ?? 21600),
+      onFailure: new SqsDestination(this.onFailureQueue),
+      environment: {
+        [INGEST_ENV.endpoint]: `https://${props.searchDomain.endpoint}`,
+        [INGEST_ENV.auth]: 'aws-sigv4',
+        [INGEST_ENV.indexPrefix]: props.indexPrefix ?? DEFAULTS.indexPrefix,
+        [INGEST_ENV.indexRetentionDays]: String(props.indexRetentionDays ?? DEFAULTS.indexRetentionDays),
+        [INGEST_ENV.flowLogFormat]: formatString(props.format),
+        [INGEST_ENV.deadLetterBucket]: this.deadLetterBucket.bucketName,
+        [INGEST_ENV.deadLetterPrefix]: this.deadLetterPrefix,
+        [INGEST_ENV.geoipEnabled]: String(geoip),
+        [INGEST_ENV.geoipDir]: GEOIP_DIR,
+        [INGEST_ENV.bulkMaxBytes]: String(DEFAULTS.bulkMaxBytes),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the AWS SDK too: the versions the tests ran with, not the runtime's.
+        externalModules: [],
+        minify: true,
+        // Error classes name themselves from new.target.name: keep it readable in logs.
+        keepNames: true,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            geoip ? [`node ${JSON.stringify(BUILD_GEO_SCRIPT)} --out ${JSON.stringify(`${outputDir}/geo`)}`] : [],
+        },
+      },
+      ...(placement && this.securityGroup
+        ? { vpc: placement.vpc, vpcSubnets: { subnets: [...placement.subnets] }, securityGroups: [this.securityGroup], allowPublicSubnet: false }
+        : {}),
+    });
+
+    this.subscriptionFilter = new SubscriptionFilter(this, 'SubscriptionFilter', {
+      logGroup: props.logGroup,
+      destination: new LambdaDestination(this.function),
+      // Space-delimited pattern over the configured fields: matches every
+      // record and makes CloudWatch Logs hand over extractedFields.
+      filterPattern: FilterPattern.literal(filterPattern(props.format)),
+    });
+
+    if (placement) {
+      acknowledge(
+        this.role,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        'AWSLambdaVPCAccessExecutionRole is the AWS-documented minimum for a function in a VPC; its network-interface actions do not support resource-level permissions.',
+      );
+    }
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Where the ingest function writes: an Amazon OpenSearch Service domain the
+ * app creates (secure by default), or an existing one given by its endpoint.
+ *
+ * Domain security: https://docs.aws.amazon.com/opensearch-service/latest/developerguide/security.html
+ */
+import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { EbsDeviceVolumeType, Port, SecurityGroup, Subnet, Vpc, type ISecurityGroup, type ISubnet, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { AccountRootPrincipal, ArnPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnResourcePolicy, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy, type IDomain } from 'aws-cdk-lib/aws-opensearchservice';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
+import { AWS_DOMAIN_ENDPOINT, type ExistingDomainConfig, type NewDomainConfig, type VpcPlacementConfig } from '../config.js';
+
+/**
+ * The HTTP methods the ingest function uses: GET/HEAD to check the index
+ * template and ISM policy, PUT to create them, POST for `_bulk`.
+ */
+export const INGEST_HTTP_ACTIONS: readonly string[] = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPut', 'es:ESHttpPost'];
+
+export interface SearchDomainProps {
+  /** A domain to create, or an existing one. */
+  readonly domain: NewDomainConfig | ExistingDomainConfig;
+  /** VPC placement of the domain (new) and of its clients. @default - public endpoint */
+  readonly vpcPlacement?: VpcPlacementConfig;
+  /**
+   * Days the domain's own log groups (slow logs, error logs) keep entries.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+}
+
+/** The imported VPC and subnets that the domain and the ingest function share. */
+export interface VpcPlacement {
+  readonly vpc: IVpc;
+  readonly subnets: readonly ISubnet[];
+}
+
+/** The stack name as a domain name: 3 to 28 of a-z, 0-9, hyphen, starting with a letter. */
+export function defaultDomainName(stackName: string): string {
+  let name = stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  if (!/^[a-z]/.test(name)) name = `flowlogs-${name}`;
+  name = name.slice(0, 28).replace(/-+$/, '');
+  return name.length >= 3 ? name : `${name}-flowlogs`.slice(0, 28);
+}
+
+/** An OpenSearch domain plus what its clients need: endpoint, ARN, network path, grants. */
+export class SearchDomain extends Construct {
+  /** The domain, for metrics. */
+  readonly domain: IDomain;
+  /** Host name of the endpoint, without scheme. */
+  readonly endpoint: string;
+  /** The domain's ARN. */
+  readonly domainArn: string;
+  /** The domain the app created, if it did. */
+  readonly createdDomain?: Domain;
+  /** EBS volume per data node, GiB, when the app created the domain. */
+  readonly volumeSizeGiB?: number;
+  /** Data node count, when the app created the domain. */
+  readonly instanceCount?: number;
+  /** VPC and subnets that clients of the domain are placed in. */
+  readonly vpcPlacement?: VpcPlacement;
+
+  /** The access policy of a domain the app created. */
+  private readonly accessPolicy = new PolicyDocument();
+
+  constructor(scope: Construct, id: string, props: SearchDomainProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    if (props.vpcPlacement) {
+      const { vpcId, subnetIds } = props.vpcPlacement;
+      // Imported by id, no lookup. The AZ names are placeholders: CDK wants one
+      // per subnet to count AZs, CloudFormation never sees them, and the config
+      // already checked one subnet per AZ.
+      this.vpcPlacement = {
+        vpc: Vpc.fromVpcAttributes(this, 'Vpc', { vpcId, availabilityZones: subnetIds.map((_, i) => `placeholder-az-${i}`) }),
+        subnets: subnetIds.map((subnetId, i) => Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId, availabilityZone: `placeholder-az-${i}` })),
+      };
+    }
+
+    const config = props.domain;
+    if (config.kind === 'existing') {
+      const match = AWS_DOMAIN_ENDPOINT.exec(config.endpoint);
+      const domainArn =
+        config.domainArn ??
+        stack.formatArn({ service: 'es', region: match?.[2] ?? stack.region, resource: 'domain', resourceName: match?.[1] ?? 'unknown' });
+      this.domain = Domain.fromDomainAttributes(this, 'Domain', { domainArn, domainEndpoint: `https://${config.endpoint}` });
+      this.endpoint = config.endpoint;
+      this.domainArn = domainArn;
+      return;
+    }
+
+    const retention = (props.logRetentionDays ?? 30) as RetentionDays;
+    const domainName = config.domainName ?? defaultDomainName(stack.stackName);
+    // Written out rather than taken from the domain: the domain's own access policy cannot reference its attributes.
+    const domainArn = stack.formatArn({ service: 'es', resource: 'domain', resourceName: domainName });
+    // Kept with the domain (which is kept when the stack is deleted).
+    const slowSearchLogGroup = new LogGroup(this, 'SlowSearchLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    const slowIndexLogGroup = new LogGroup(this, 'SlowIndexLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    const appLogGroup = new LogGroup(this, 'ErrorLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    // Our own resource policy instead of CDK's custom resource: no extra Lambda, and it carries source conditions.
+    const logsPolicy = new CfnResourcePolicy(this, 'LogsResourcePolicy', {
+      policyName: Names.uniqueResourceName(this, { maxLength: 255 }),
+      policyDocument: stack.toJsonString(
+        new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              principals: [new ServicePrincipal('es.amazonaws.com')],
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [slowSearchLogGroup.logGroupArn, slowIndexLogGroup.logGroupArn, appLogGroup.logGroupArn],
+              conditions: {
+                StringEquals: { 'aws:SourceAccount': stack.account },
+                ArnLike: { 'aws:SourceArn': domainArn },
+              },
+            }),
+          ],
+        }),
+      ),
+    });
+
+    const securityGroups: ISecurityGroup[] | undefined = this.vpcPlacement
+      ? [new SecurityGroup(this, 'SecurityGroup', { vpc: this.vpcPlacement.vpc, description: 'OpenSearch domain: HTTPS from the ingest function only', allowAllOutbound: false })]
+      : undefined;
+    const [engine, version] = config.engineVersion.split('_') as [string, string];
+    const domain = new Domain(this, 'Domain', {
+      domainName,
+      version: engine === 'OpenSearch' ? EngineVersion.openSearch(version) : EngineVersion.elasticsearch(version),
+      capacity: {
+        dataNodes: config.instanceCount,
+        dataNodeInstanceType: config.instanceType,
+        ...(config.dedicatedMasterCount > 0 ? { masterNodes: config.dedicatedMasterCount, masterNodeInstanceType: config.dedicatedMasterType } : {}),
+        multiAzWithStandbyEnabled: false,
+      },
+      ebs: { volumeSize: config.volumeSizeGiB, volumeType: EbsDeviceVolumeType.GP3 },
+      zoneAwareness: config.zoneAwareness ? { enabled: true, availabilityZoneCount: config.availabilityZoneCount } : { enabled: false },
+      encryptionAtRest: { enabled: true },
+      nodeToNodeEncryption: true,
+      enforceHttps: true,
+      tlsSecurityPolicy: TLSSecurityPolicy.TLS_1_2_PFS,
+      logging: {
+        slowSearchLogEnabled: true,
+        slowSearchLogGroup,
+        slowIndexLogEnabled: true,
+        slowIndexLogGroup,
+        appLogEnabled: true,
+        appLogGroup,
+      },
+      suppressLogsResourcePolicy: true,
+      enableVersionUpgrade: true,
+      offPeakWindowEnabled: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      ...(this.vpcPlacement && securityGroups ? { vpc: this.vpcPlacement.vpc, vpcSubnets: [{ subnets: [...this.vpcPlacement.subnets] }], securityGroups } : {}),
+    });
+    domain.node.addDependency(logsPolicy);
+
+    // IAM-only access: the policy names its principals, never "*". Set on the
+    // L1 (not addAccessPolicies) to avoid CDK's custom-resource Lambda.
+    const admins: IPrincipal[] = config.adminPrincipalArns.length > 0 ? config.adminPrincipalArns.map((arn) => new ArnPrincipal(arn)) : [new AccountRootPrincipal()];
+    this.accessPolicy.addStatements(
+      new PolicyStatement({
+        sid: 'Administrators',
+        principals: admins,
+        actions: ['es:ESHttp*'],
+        resources: [`${domainArn}/*`],
+      }),
+    );
+    // A PolicyDocument resolves when the template is written, so grantIngest can still add to it.
+    (domain.node.defaultChild as CfnDomain).accessPolicies = this.accessPolicy;
+
+    this.domain = domain;
+    this.createdDomain = domain;
+    this.endpoint = domain.domainEndpoint;
+    this.domainArn = domainArn;
+    this.volumeSizeGiB = config.volumeSizeGiB;
+    this.instanceCount = config.instanceCount;
+
+    const reasons: { id: string; reason: string }[] = [
+      { id: 'AwsSolutions-OS3', reason: 'Access is by IAM identity: the access policy names the ingest role and the administrators; the ingest function has no fixed IP address to allow-list.' },
+    ];
+    if (!this.vpcPlacement) {
+      reasons.push({ id: 'AwsSolutions-OS1', reason: 'Public endpoint chosen by configuration (domainVpcId unset); every request must be SigV4-signed by a principal the access policy names.' });
+    }
+    if (config.dedicatedMasterCount === 0) {
+      reasons.push({ id: 'AwsSolutions-OS4', reason: 'Small cluster by configuration (domainDedicatedMasterCount 0); set it to 3 for production-size clusters.' });
+    }
+    if (!config.zoneAwareness) {
+      reasons.push({ id: 'AwsSolutions-OS7', reason: 'Single-AZ by configuration (domainZoneAwareness false); the flow logs stay in CloudWatch Logs and S3 if the AZ fails.' });
+    }
+    for (const { id, reason } of reasons) acknowledge(domain, id, reason);
+  }
+
+  /**
+   * Lets `grantee` write documents, index templates and ISM policies: the
+   * ingest HTTP methods on this domain's paths, in its IAM policy and, for a
+   * domain the app created, in the domain's access policy.
+   */
+  grantIngest(grantee: IGrantable): void {
+    const resources = [`${this.domainArn}/*`];
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...INGEST_HTTP_ACTIONS], resources }));
+    if (this.createdDomain) {
+      this.accessPolicy.addStatements(new PolicyStatement({ sid: 'IngestFunction', effect: Effect.ALLOW, principals: [grantee.grantPrincipal], actions: [...INGEST_HTTP_ACTIONS], resources }));
+    }
+  }
+
+  /** Opens HTTPS from `peer` to the domain, when the app created it in a VPC. */
+  allowHttpsFrom(peer: ISecurityGroup): void {
+    if (this.createdDomain && this.vpcPlacement) {
+      this.createdDomain.connections.allowFrom(peer, Port.tcp(443), 'HTTPS from the ingest function');
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { GEOIP_DIR } from '../../lib/constructs/ingest-function.js';
+import { INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
+import { DEFAULT_FORMAT, filterPattern, formatOf, formatString } from '../../src/flow-log-schema.js';
+import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
+import { CONFIGS, VPC_ID, actionsOf, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
+
+function ingestPolicy(s: ReturnType<typeof synthesize>): Statement[] {
+  const roleId = s.stack.getLogicalId(s.stack.ingest!.role.node.defaultChild as never);
+  const policies = Object.values(resourcesOf(s.template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties?.Roles).includes(roleId));
+  expect(policies).toHaveLength(1);
+  return (policies[0]?.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+function idOf(s: ReturnType<typeof synthesize>, construct: { node: { defaultChild?: unknown } }): string {
+  return s.stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+describe('IngestFunction', () => {
+  it('runs on the current Node.js runtime on arm64, sized as configured', () => {
+    const { template } = synthesize({ ...CONFIGS.both, ingestMemoryMiB: 2048, ingestTimeoutSeconds: 90, ingestReservedConcurrency: 6 });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 2048,
+      Timeout: 90,
+      ReservedConcurrentExecutions: 6,
+    });
+  });
+
+  it('defaults to 1024 MB, 60 s and a reserved concurrency of 4', () => {
+    const { template } = synthesize(CONFIGS.both);
+
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 60, ReservedConcurrentExecutions: 4 });
+  });
+
+  it('sets exactly the shared environment names, with the flow-log format from the shared field list', () => {
+    const fields = ['version', 'vpc-id', 'srcaddr', 'dstaddr', 'bytes', 'action'];
+    const s = synthesize({ ...CONFIGS.both, logFormat: fields, indexPrefix: 'flows', indexRetentionDays: 14 });
+
+    const fn = s.template.toJSON().Resources[idOf(s, s.stack.ingest!.function)] as { Properties?: Record<string, unknown> };
+    const env = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(env).sort()).toEqual(
+      [INGEST_ENV.endpoint, INGEST_ENV.auth, INGEST_ENV.indexPrefix, INGEST_ENV.indexRetentionDays, INGEST_ENV.flowLogFormat, INGEST_ENV.deadLetterBucket, INGEST_ENV.deadLetterPrefix, INGEST_ENV.geoipEnabled, INGEST_ENV.geoipDir, INGEST_ENV.bulkMaxBytes].sort(),
+    );
+    expect(env).toMatchObject({
+      [INGEST_ENV.auth]: 'aws-sigv4',
+      [INGEST_ENV.indexPrefix]: 'flows',
+      [INGEST_ENV.indexRetentionDays]: '14',
+      [INGEST_ENV.flowLogFormat]: formatString(formatOf(fields)),
+      [INGEST_ENV.deadLetterBucket]: { Ref: idOf(s, s.stack.ingest!.deadLetterBucket) },
+      [INGEST_ENV.deadLetterPrefix]: DEFAULTS.deadLetterPrefix,
+      [INGEST_ENV.geoipEnabled]: 'true',
+      [INGEST_ENV.geoipDir]: GEOIP_DIR,
+      [INGEST_ENV.bulkMaxBytes]: String(DEFAULTS.bulkMaxBytes),
+    });
+    expect(GEOIP_DIR).toBe('/var/task/geo');
+    expect(flattenJoin(env[INGEST_ENV.endpoint])).toMatch(/^https:\/\/<SearchDomain\w+\.DomainEndpoint>$/);
+  });
+
+  it('turns GeoIP enrichment off when configured', () => {
+    const { template } = synthesize({ ...CONFIGS.both, geoip: false });
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [INGEST_ENV.geoipEnabled]: 'false' }) } });
+  });
+
+  it('subscribes to the flow-log log group with the space-delimited pattern of the configured format', () => {
+    const fields = ['version', 'account-id', 'srcaddr', 'dstaddr', 'log-status'];
+    const s = synthesize({ ...CONFIGS.both, logFormat: fields });
+
+    s.template.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
+    s.template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      FilterPattern: filterPattern(formatOf(fields)),
+      LogGroupName: { Ref: idOf(s, s.stack.capture.logGroup!) },
+      DestinationArn: { 'Fn::GetAtt': [idOf(s, s.stack.ingest!.function), 'Arn'] },
+    });
+    expect(filterPattern(formatOf(fields))).toBe('[version, account_id, srcaddr, dstaddr, log_status]');
+  });
+
+  it('uses the default format\'s pattern by default', () => {
+    const { template } = synthesize(CONFIGS.both);
+
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { FilterPattern: filterPattern(DEFAULT_FORMAT) });
+  });
+
+  it('lets only CloudWatch Logs, for the flow-log log group, invoke the function', () => {
+    const s = synthesize(CONFIGS.both);
+
+    const fnId = idOf(s, s.stack.ingest!.function);
+    const permissions = Object.values(resourcesOf(s.template, 'AWS::Lambda::Permission')).filter((p) => JSON.stringify(p.Properties?.FunctionName).includes(fnId));
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]?.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'logs.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [idOf(s, s.stack.capture.logGroup!), 'Arn'] },
+    });
+  });
+
+  it('retries failed asynchronous invocations and sends what still fails to the on-failure queue', () => {
+    const s = synthesize({ ...CONFIGS.both, ingestRetryAttempts: 1, ingestMaxEventAgeSeconds: 3600 });
+
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [idOf(s, s.stack.ingest!.onFailureQueue), 'Arn'] } } },
+    });
+  });
+
+  it('encrypts the on-failure queue, keeps messages 14 days and refuses plain HTTP', () => {
+    const s = synthesize(CONFIGS.both);
+
+    s.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('keeps dead letters in an encrypted, private, TLS-only bucket that expires them', () => {
+    const s = synthesize({ ...CONFIGS.both, deadLetterExpirationDays: 30 });
+
+    const bucket = s.template.toJSON().Resources[idOf(s, s.stack.ingest!.deadLetterBucket)];
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: expect.arrayContaining([expect.objectContaining({ Id: 'ExpireDeadLetters', ExpirationInDays: 30 })]) },
+    });
+  });
+
+  describe('permissions', () => {
+    it('are exactly: its own logs, dead letters under the prefix, the ingest HTTP methods on the domain, the on-failure queue', () => {
+      const s = synthesize(CONFIGS.both);
+
+      const statements = ingestPolicy(s);
+      const byAction = Object.fromEntries(statements.map((st) => [actionsOf(st).join(','), flattenJoin(st.Resource as never)]));
+      expect(byAction).toEqual({
+        'logs:CreateLogStream,logs:PutLogEvents': `<${idOf(s, s.stack.ingest!.function.logGroup as never)}.Arn>`,
+        's3:PutObject': `<${idOf(s, s.stack.ingest!.deadLetterBucket)}.Arn>/dead-letters/*`,
+        [INGEST_HTTP_ACTIONS.join(',')]: 'arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs/*',
+        'sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl': `<${idOf(s, s.stack.ingest!.onFailureQueue)}.Arn>`,
+      });
+      expect(statements.every((st) => st.Effect === 'Allow')).toBe(true);
+    });
+
+    it('never use a wildcard action or a bare "*" resource', () => {
+      for (const config of [CONFIGS.both, CONFIGS.existingDomain, CONFIGS.domainInVpc]) {
+        for (const st of ingestPolicy(synthesize(config))) {
+          expect(actionsOf(st).filter((a) => a.includes('*'))).toEqual([]);
+          expect([st.Resource].flat()).not.toContain('*');
+        }
+      }
+    });
+
+    it('attach no managed policy outside a VPC', () => {
+      const s = synthesize(CONFIGS.both);
+
+      const role = s.template.toJSON().Resources[idOf(s, s.stack.ingest!.role)];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('add the VPC access policy and the domain subnets inside a VPC', () => {
+      const s = synthesize(CONFIGS.domainInVpc);
+
+      const role = s.template.toJSON().Resources[idOf(s, s.stack.ingest!.role)];
+      expect(role.Properties.ManagedPolicyArns.map(flattenJoin)).toEqual(['arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']);
+      s.template.hasResourceProperties('AWS::Lambda::Function', {
+        VpcConfig: {
+          SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+          SecurityGroupIds: [{ 'Fn::GetAtt': [idOf(s, s.stack.ingest!.securityGroup!), 'GroupId'] }],
+        },
+      });
+      s.template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: VPC_ID, GroupDescription: Match.stringLikeRegexp('^Ingest function') });
+    });
+  });
+
+  it('is not created when CloudWatch Logs is not a destination', () => {
+    const { template, stack } = synthesize(CONFIGS.s3Only);
+
+    expect(stack.ingest).toBeUndefined();
+    expect(Object.keys(template.toJSON().Resources).filter((id) => /^(IngestFunction|SearchDomain)/.test(id))).toEqual([]);
+    template.resourceCountIs('AWS::OpenSearchService::Domain', 0);
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+  });
+});

@@ -1,0 +1,100 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools.js';
+import { CONFIGS, resourcesOf, synthesize } from '../helpers/flow-logs-stack.js';
+
+interface AlarmProps {
+  readonly MetricName: string;
+  readonly Namespace: string;
+  readonly Threshold: number;
+  readonly ComparisonOperator: string;
+  readonly Dimensions?: { Name: string; Value: unknown }[];
+  readonly AlarmActions: unknown[];
+}
+
+function alarms(config: Parameters<typeof synthesize>[0]): Record<string, AlarmProps> {
+  const { template } = synthesize(config);
+  const out: Record<string, AlarmProps> = {};
+  // The Operations construct's own alarms (AthenaAnalytics adds its own to the same topic).
+  for (const [id, r] of Object.entries(resourcesOf(template, 'AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('Operations'))) {
+    const name = /^Operations(\w+?)[0-9A-F]{8}$/.exec(id)?.[1] ?? id;
+    out[name] = r.Properties as unknown as AlarmProps;
+  }
+  return out;
+}
+
+describe('Operations', () => {
+  it('alarms on ingest errors, throttles, the on-failure queue, dead letters, cluster red and yellow, blocked writes and free storage', () => {
+    const all = alarms(CONFIGS.both);
+
+    expect(Object.keys(all).sort()).toEqual(['ClusterIndexWritesBlocked', 'ClusterRed', 'ClusterYellow', 'DeadLettersWritten', 'FreeStorageLow', 'IngestErrors', 'IngestThrottles', 'OnFailureQueueNotEmpty']);
+    expect(all.IngestErrors).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(all.IngestThrottles).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 1 });
+    expect(all.OnFailureQueueNotEmpty).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(all.ClusterRed).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.red', Threshold: 1 });
+    expect(all.ClusterYellow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.yellow', Threshold: 1 });
+    expect(all.FreeStorageLow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'FreeStorageSpace', ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 2560 });
+  });
+
+  it('alarms when a record is dead-lettered, on the metric the ingest function emits', () => {
+    const { DeadLettersWritten } = alarms(CONFIGS.both);
+
+    expect(DeadLettersWritten).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: 'RecordsDeadLettered',
+      Dimensions: [{ Name: 'service', Value: 'ingest' }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('watches the existing domain by the name in its endpoint', () => {
+    const { ClusterRed } = alarms(CONFIGS.existingDomain);
+
+    expect(ClusterRed?.Dimensions).toContainEqual({ Name: 'DomainName', Value: 'flowlogs' });
+  });
+
+  it('skips the yellow alarm on a one-node domain, where replicas can never be assigned', () => {
+    const all = alarms({ ...CONFIGS.both, domainInstanceCount: 1 });
+
+    expect(all.ClusterYellow).toBeUndefined();
+    expect(all.ClusterRed).toBeDefined();
+  });
+
+  it('sends every alarm to the alarm topic', () => {
+    const s = synthesize(CONFIGS.both);
+
+    const topicId = s.stack.getLogicalId(s.stack.operations.topic.node.defaultChild as never);
+    const every = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).map((r) => (r.Properties as unknown as AlarmProps).AlarmActions);
+    expect(every.length).toBeGreaterThan(8);
+    for (const actions of every) expect(actions).toEqual([{ Ref: topicId }]);
+  });
+
+  it('subscribes the configured e-mail address, and nothing without one', () => {
+    synthesize(CONFIGS.domainInVpc).template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    synthesize(CONFIGS.both).template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('makes the topic refuse plain-HTTP publishing', () => {
+    synthesize(CONFIGS.both).template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('outputs the bucket, log group, domain endpoint, Dashboards URL, queue and ingest role under fixed names', () => {
+    const outputs = synthesize(CONFIGS.both).template.toJSON().Outputs as Record<string, unknown>;
+
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['AlarmTopicArn', 'DashboardsUrl', 'DeadLetterBucketName', 'DomainEndpoint', 'FlowLogBucketName', 'FlowLogGroupName', 'IngestFunctionName', 'IngestRoleArn', 'OnFailureQueueUrl'].sort(),
+    );
+    expect(JSON.stringify(outputs.DashboardsUrl)).toContain('/_dashboards/');
+  });
+
+  it('outputs only what exists: no domain or queue without CloudWatch Logs, the ingest security group inside a VPC', () => {
+    const s3Only = Object.keys(synthesize(CONFIGS.s3Only).template.toJSON().Outputs as object);
+    const inVpc = Object.keys(synthesize(CONFIGS.domainInVpc).template.toJSON().Outputs as object);
+
+    expect(s3Only.sort()).toEqual(['AlarmTopicArn', 'FlowLogBucketName']);
+    expect(inVpc).toContain('IngestSecurityGroupId');
+  });
+});

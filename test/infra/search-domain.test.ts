@@ -1,0 +1,166 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { defaultDomainName, INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
+import { CONFIGS, VPC_ID, actionsOf, allStatements, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
+
+function domainOf(template: ReturnType<typeof synthesize>['template']): Record<string, unknown> {
+  const domains = Object.values(resourcesOf(template, 'AWS::OpenSearchService::Domain'));
+  expect(domains).toHaveLength(1);
+  return domains[0]?.Properties ?? {};
+}
+
+describe('SearchDomain', () => {
+  describe('a domain the app creates', () => {
+    it('encrypts at rest and between nodes, and takes HTTPS only with TLS 1.2 or later', () => {
+      const { template } = synthesize(CONFIGS.both);
+
+      expect(domainOf(template)).toMatchObject({
+        EncryptionAtRestOptions: { Enabled: true },
+        NodeToNodeEncryptionOptions: { Enabled: true },
+        DomainEndpointOptions: { EnforceHTTPS: true },
+      });
+      const props = domainOf(template) as { DomainEndpointOptions: { TLSSecurityPolicy: string } };
+      expect(props.DomainEndpointOptions.TLSSecurityPolicy).toMatch(/^Policy-Min-TLS-1-2/);
+    });
+
+    it('never opens access: every Allow names its principals, none is "*"', () => {
+      const { template } = synthesize(CONFIGS.both);
+
+      const policy = domainOf(template).AccessPolicies as { Statement: Statement[] };
+      expect(policy.Statement.length).toBeGreaterThan(0);
+      for (const s of policy.Statement) {
+        expect(s.Effect).toBe('Allow');
+        expect(JSON.stringify(s.Principal)).not.toContain('"*"');
+        expect(s.Principal).toHaveProperty('AWS');
+      }
+    });
+
+    it('maps the ingest role in the access policy with the ingest HTTP methods on this domain only', () => {
+      const { template, stack } = synthesize(CONFIGS.both);
+
+      const roleId = stack.getLogicalId(stack.ingest!.role.node.defaultChild as never);
+      const policy = domainOf(template).AccessPolicies as { Statement: Statement[] };
+      const ingest = policy.Statement.find((s) => s.Sid === 'IngestFunction');
+      expect(ingest?.Principal).toEqual({ AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+      expect(actionsOf(ingest!)).toEqual(INGEST_HTTP_ACTIONS);
+      expect(flattenJoin(ingest?.Resource)).toBe('arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs/*');
+    });
+
+    it('delegates admin access to this account\'s IAM policies by default, or to the configured principals', () => {
+      const byDefault = domainOf(synthesize(CONFIGS.both).template).AccessPolicies as { Statement: Statement[] };
+      const configured = domainOf(synthesize({ ...CONFIGS.both, domainAdminPrincipalArns: ['arn:aws:iam::123456789012:role/Admin'] }).template).AccessPolicies as { Statement: Statement[] };
+
+      const admin = (p: { Statement: Statement[] }) => p.Statement.find((s) => s.Sid === 'Administrators');
+      expect(flattenJoin((admin(byDefault)?.Principal as { AWS: unknown }).AWS)).toBe('arn:<AWS::Partition>:iam::<AWS::AccountId>:root');
+      expect(admin(configured)?.Principal).toEqual({ AWS: 'arn:aws:iam::123456789012:role/Admin' });
+    });
+
+    it('sizes the cluster from the configuration with small defaults', () => {
+      const { template } = synthesize(CONFIGS.both);
+
+      expect(domainOf(template)).toMatchObject({
+        DomainName: 'flowlogs',
+        EngineVersion: 'OpenSearch_2.19',
+        ClusterConfig: { InstanceType: 't3.small.search', InstanceCount: 2, DedicatedMasterEnabled: false, ZoneAwarenessEnabled: false, MultiAZWithStandbyEnabled: false },
+        EBSOptions: { EBSEnabled: true, VolumeSize: 10, VolumeType: 'gp3' },
+      });
+    });
+
+    it('spreads nodes over Availability Zones and adds dedicated masters when configured', () => {
+      const { template } = synthesize({ ...CONFIGS.both, domainInstanceType: 'm7g.large.search', domainInstanceCount: 3, domainZoneAwareness: true, domainAvailabilityZoneCount: 3, domainDedicatedMasterCount: 3 });
+
+      expect(domainOf(template)).toMatchObject({
+        ClusterConfig: {
+          InstanceType: 'm7g.large.search',
+          InstanceCount: 3,
+          ZoneAwarenessEnabled: true,
+          ZoneAwarenessConfig: { AvailabilityZoneCount: 3 },
+          DedicatedMasterEnabled: true,
+          DedicatedMasterCount: 3,
+          DedicatedMasterType: 'm7g.large.search',
+        },
+      });
+    });
+
+    it('publishes slow logs and error logs to CloudWatch Logs, through a resource policy limited to this domain', () => {
+      const { template } = synthesize(CONFIGS.both);
+
+      const publishing = domainOf(template).LogPublishingOptions as Record<string, { Enabled: boolean }>;
+      expect(Object.keys(publishing).sort()).toEqual(['ES_APPLICATION_LOGS', 'INDEX_SLOW_LOGS', 'SEARCH_SLOW_LOGS']);
+      expect(Object.values(publishing).every((p) => p.Enabled)).toBe(true);
+      const policy = Object.values(resourcesOf(template, 'AWS::Logs::ResourcePolicy'))[0];
+      const document = JSON.parse(flattenJoin(policy?.Properties?.PolicyDocument)) as { Statement: Statement[] };
+      expect(document.Statement).toHaveLength(1);
+      expect(document.Statement[0]).toMatchObject({
+        Principal: { Service: 'es.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '<AWS::AccountId>' },
+          ArnLike: { 'aws:SourceArn': 'arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs' },
+        },
+      });
+      template.hasResource('AWS::OpenSearchService::Domain', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^SearchDomainLogsResourcePolicy')]) });
+    });
+
+    it('uses no custom resource (no extra Lambda for access or log policies)', () => {
+      const { template } = synthesize(CONFIGS.both);
+
+      expect(JSON.stringify(template.toJSON())).not.toContain('Custom::');
+      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics'))).toEqual([expect.stringMatching(/^IngestFunction/)]);
+    });
+
+    it('keeps the domain when the stack is deleted', () => {
+      const { template } = synthesize(CONFIGS.both);
+
+      template.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'Retain' });
+    });
+
+    it('places the domain in the configured subnets with a security group open to the ingest function only', () => {
+      const { template, stack } = synthesize(CONFIGS.domainInVpc);
+
+      expect(domainOf(template)).toMatchObject({ VPCOptions: { SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] } });
+      const ingressRules = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress'));
+      expect(ingressRules).toHaveLength(1);
+      expect(ingressRules[0]?.Properties).toMatchObject({
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(stack.ingest!.securityGroup!.node.defaultChild as never), 'GroupId'] },
+      });
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: VPC_ID, SecurityGroupIngress: Match.absent() });
+    });
+
+    it('derives its default name from the stack name', () => {
+      expect(defaultDomainName('VpcFlowLogs')).toBe('vpcflowlogs');
+      expect(defaultDomainName('Prod_Flow.Logs')).toBe('prod-flow-logs');
+      expect(defaultDomainName('1st')).toBe('flowlogs-1st');
+      expect(defaultDomainName('AVeryLongStackNameForTheFlowLogsPipeline')).toHaveLength(28);
+    });
+  });
+
+  describe('an existing domain', () => {
+    it('creates no domain and points the ingest function at the endpoint', () => {
+      const { template } = synthesize(CONFIGS.existingDomain);
+
+      template.resourceCountIs('AWS::OpenSearchService::Domain', 0);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ OPENSEARCH_ENDPOINT: 'https://search-flowlogs-abcdefghijklmnop.eu-west-1.es.amazonaws.com' }) },
+      });
+    });
+
+    it('grants the ingest HTTP methods on the domain named by the endpoint, in its region', () => {
+      const { template } = synthesize(CONFIGS.existingDomain);
+
+      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
+      expect(es).toHaveLength(1);
+      expect(actionsOf(es[0]!)).toEqual(INGEST_HTTP_ACTIONS);
+      expect(flattenJoin(es[0]?.Resource)).toBe('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs/*');
+    });
+
+    it('uses the given domain ARN for a custom endpoint', () => {
+      const { template } = synthesize({ ...CONFIGS.existingDomain, opensearchEndpoint: 'https://search.example.com', opensearchDomainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' });
+
+      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
+      expect(es.map((s) => s.Resource)).toEqual(['arn:aws:es:eu-west-1:123456789012:domain/logs/*']);
+    });
+  });
+});
