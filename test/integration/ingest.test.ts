@@ -17,6 +17,8 @@ import { createIngestHandler } from '../../lambdas/ingest/handler.js';
 import type { DeadLetter } from '../../src/bulk.js';
 import { parseDeadLetters } from '../../src/dead-letters.js';
 import { DeliveryError } from '../../src/errors.js';
+import { FLOW_LOG_FIELDS } from '../../src/flow-log-schema.js';
+import { DEFAULT_GEO_DIR } from '../../scripts/build-geo.mjs';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../helpers/events.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
@@ -135,6 +137,32 @@ describe('ingest handler on a real OpenSearch', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('indexes a custom format with every documented field, enriched with GeoIP, under the strict mapping', async () => {
+    const fields = FLOW_LOG_FIELDS.map((f) => f.name);
+    const format = fields.map((f) => '${' + f + '}').join(' ');
+    const record = (i: number) =>
+      FLOW_LOG_FIELDS.map((f) => {
+        if (f.name === 'srcaddr' || f.name === 'pkt-srcaddr') return '8.8.8.8';
+        if (f.search === 'ip') return '10.0.0.' + (i + 1);
+        if (f.name === 'start') return '1795824000';
+        if (f.name === 'end') return '1795824060';
+        if (f.name === 'reject-reason') return i % 2 ? 'BPA' : '-';
+        return f.kind === 'integer' ? String(i + 1) : `${f.key}-${i}`;
+      }).join(' ');
+    const deadLetterDir = join(tmp, 'full');
+    const handler = createIngestHandler(
+      loadIngestConfig({ OPENSEARCH_ENDPOINT: opensearchUrl(), OPENSEARCH_AUTH: 'none', INDEX_PREFIX: `${PREFIX}-full`, DEAD_LETTER_DIR: deadLetterDir, FLOW_LOG_FORMAT: format, GEOIP_DIR: DEFAULT_GEO_DIR }),
+      { quiet: true },
+    );
+    const s = await handler(subscriptionEvent(dataMessage([record(0), record(1)])), context);
+    expect(s).toMatchObject({ indexed: 2, deadLettered: 0 });
+    await client.indices.refresh({ index: `${PREFIX}-full-*` });
+    const res = await client.search({ index: `${PREFIX}-full-*`, body: { query: { bool: { filter: [{ term: { 'source.as.number': 15169 } }, { term: { reject_reason: 'BPA' } }] } } } });
+    const hits = res.body.hits.hits as { _source: Record<string, unknown> }[];
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!._source).toMatchObject({ ecs_task_id: 'ecs_task_id-1', traffic_path: 2, src_addr_scope: 'public', src_asn: 15169, dst_addr_scope: 'private' });
   });
 
   it('dead-letters a record that conflicts with the mapping, with the reason, and indexes the rest', async () => {
