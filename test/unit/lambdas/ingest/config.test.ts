@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadIngestConfig } from '../../../../lambdas/ingest/config.js';
+import { ConfigError } from '../../../../src/errors.js';
+
+const base = { OPENSEARCH_ENDPOINT: 'https://search-x.eu-west-1.es.amazonaws.com', DEAD_LETTER_BUCKET: 'dlq', GEOIP_DIR: '/var/task/geo' };
+
+describe('loadIngestConfig', () => {
+  it('reads a complete environment with defaults', () => {
+    const c = loadIngestConfig({ ...base, AWS_REGION: 'eu-west-1' });
+    expect(c).toMatchObject({ indexPrefix: 'vpcflowlogs', indexRetentionDays: 30, deadLetterPrefix: 'dead-letters/', bulkMaxBytes: 5 * 1024 * 1024, geoipEnabled: true });
+    expect(c.connection).toEqual({ endpoint: base.OPENSEARCH_ENDPOINT, auth: 'aws-sigv4', region: 'eu-west-1' });
+    expect(c.format.fields).toHaveLength(14);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it.each([
+    [{ OPENSEARCH_ENDPOINT: undefined }, /OPENSEARCH_ENDPOINT is required/],
+    [{ OPENSEARCH_ENDPOINT: 'search-x.es.amazonaws.com' }, /OPENSEARCH_ENDPOINT must start with https:\/\//],
+    [{ OPENSEARCH_AUTH: 'token' }, /OPENSEARCH_AUTH must be aws-sigv4, basic or none, got "token"/],
+    [{ INDEX_PREFIX: 'Flow Logs' }, /INDEX_PREFIX must be lower-case/],
+    [{ INDEX_RETENTION_DAYS: '0' }, /INDEX_RETENTION_DAYS must be a positive integer, got "0"/],
+    [{ FLOW_LOG_FORMAT: '${srcaddr} ${bogus}' }, /FLOW_LOG_FORMAT: unknown flow-log field "bogus"/],
+    [{ DEAD_LETTER_BUCKET: undefined }, /DEAD_LETTER_BUCKET \(or DEAD_LETTER_DIR for local runs\) is required/],
+    [{ GEOIP_DIR: undefined }, /GEOIP_DIR .* is required unless GEOIP_ENABLED=false/],
+  ])('names the variable that is wrong: %o', (over, message) => {
+    expect(() => loadIngestConfig({ ...base, ...over })).toThrow(ConfigError);
+    expect(() => loadIngestConfig({ ...base, ...over })).toThrow(message);
+  });
+});

@@ -1,0 +1,62 @@
+import type { Client } from '@opensearch-project/opensearch';
+import { describe, expect, it } from 'vitest';
+import { ensureIndexLayout } from '../../../../lambdas/shared/opensearch.js';
+import { indexLayout } from '../../../../src/index-template.js';
+
+type Call = { method: string; path: string; querystring?: unknown; body?: unknown };
+const httpError = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCode}`), { meta: { statusCode } });
+
+/** A client whose requests are answered by `answer`, recording them. */
+function fakeClient(answer: (c: Call) => unknown): { client: Client; calls: Call[] } {
+  const calls: Call[] = [];
+  const request = async (c: Call) => {
+    calls.push(c);
+    const r = answer(c);
+    if (r instanceof Error) throw r;
+    return { body: r };
+  };
+  const client = {
+    transport: { request },
+    indices: { getIndexTemplate: ({ name }: { name: string }) => request({ method: 'GET', path: `/_index_template/${name}` }) },
+  } as unknown as Client;
+  return { client, calls };
+}
+
+const layout = indexLayout('vpcflowlogs', 30);
+const puts = (calls: Call[]) => calls.filter((c) => c.method === 'PUT').map((c) => c.path);
+
+describe('ensureIndexLayout', () => {
+  it('installs templates and the ISM policy on a new cluster', async () => {
+    const { client, calls } = fakeClient((c) => (c.method === 'GET' ? httpError(404) : { acknowledged: true }));
+    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'installed', policy: 'installed' });
+    expect(puts(calls)).toEqual(['/_component_template/vpcflowlogs-mappings', '/_index_template/vpcflowlogs', '/_plugins/_ism/policies/vpcflowlogs-retention']);
+  });
+
+  it('writes nothing when the installed layout is current', async () => {
+    const { client, calls } = fakeClient((c) =>
+      c.path.startsWith('/_index_template') ? { index_templates: [{ index_template: { version: layout.version } }] } : { _seq_no: 3, _primary_term: 1, policy: (layout.policy as { policy: unknown }).policy },
+    );
+    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'current', policy: 'current' });
+    expect(puts(calls)).toEqual([]);
+  });
+
+  it('updates an outdated policy with optimistic concurrency, and a lost race is fine', async () => {
+    const { client, calls } = fakeClient((c) => {
+      if (c.path.startsWith('/_index_template') && c.method === 'GET') return { index_templates: [{ index_template: { version: layout.version } }] };
+      if (c.method === 'GET') return { _seq_no: 7, _primary_term: 2, policy: { description: 'older' } };
+      return httpError(409);
+    });
+    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'current', policy: 'installed' });
+    expect(calls.at(-1)).toMatchObject({ method: 'PUT', querystring: { if_seq_no: 7, if_primary_term: 2 } });
+  });
+
+  it('carries on without a policy where the ISM plugin is missing', async () => {
+    const { client } = fakeClient((c) => (c.path.startsWith('/_plugins') ? httpError(400) : c.method === 'GET' ? httpError(404) : {}));
+    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'installed', policy: 'unsupported' });
+  });
+
+  it('fails on other errors, so the next invocation tries again', async () => {
+    const { client } = fakeClient(() => httpError(403));
+    await expect(ensureIndexLayout(client, layout)).rejects.toThrow(/403/);
+  });
+});
