@@ -14,7 +14,7 @@ import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { DEFAULT_GEO_DIR } from '../cli/common.js';
 import { startOpenSearch } from '../scripts/opensearch.mjs';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, batch: { type: 'string', default: '10000' } } });
+const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, batch: { type: 'string', default: '10000' }, gzip: { type: 'boolean', default: false } } });
 const total = Number(values.records);
 const batch = Number(values.batch);
 
@@ -23,10 +23,8 @@ const engine = external ? undefined : ((await startOpenSearch({})) as { url: str
 const url = external ?? engine!.url;
 const dlq = mkdtempSync(join(tmpdir(), 'bench-dlq-'));
 try {
-  const handler = createIngestHandler(
-    loadIngestConfig({ OPENSEARCH_ENDPOINT: url, OPENSEARCH_AUTH: 'none', INDEX_PREFIX: 'bench-e2e', DEAD_LETTER_DIR: dlq, GEOIP_DIR: DEFAULT_GEO_DIR }),
-    { quiet: true },
-  );
+  const config = loadIngestConfig({ OPENSEARCH_ENDPOINT: url, OPENSEARCH_AUTH: 'none', INDEX_PREFIX: 'bench-e2e', DEAD_LETTER_DIR: dlq, GEOIP_DIR: DEFAULT_GEO_DIR });
+  const handler = createIngestHandler({ ...config, connection: { ...config.connection, compression: values.gzip } }, { quiet: true });
   const client = new Client({ node: url });
   await client.indices.delete({ index: 'bench-e2e-*' }).catch(() => undefined);
   // Payloads built up front so only ingestion is timed.
@@ -51,7 +49,7 @@ try {
   const s = (performance.now() - t0) / 1000;
   await client.indices.refresh({ index: 'bench-e2e-*' });
   const count = (await client.count({ index: 'bench-e2e-*' })).body.count;
-  console.log(`e2e: ${indexed} records in ${s.toFixed(2)} s = ${(indexed / s).toFixed(0)} records/s through the handler (index holds ${count})`);
+  console.log(`e2e: ${indexed} records in ${s.toFixed(2)} s = ${(indexed / s).toFixed(0)} records/s through the handler${values.gzip ? ', gzip bodies' : ''} (index holds ${count})`);
   await client.indices.delete({ index: 'bench-e2e-*' }).catch(() => undefined);
   await client.close();
 } finally {

@@ -31,6 +31,8 @@ export const INGEST_ENV = {
   geoipDatabase: 'GEOIP_DATABASE',
   /** `false` turns GeoIP enrichment off. */
   geoipEnabled: 'GEOIP_ENABLED',
+  /** `true` gzips `_bulk` request bodies (fewer bytes on the wire, more CPU). */
+  gzip: 'OPENSEARCH_GZIP',
   /** Upper bound of one `_bulk` request body, in bytes. */
   bulkMaxBytes: 'BULK_MAX_BYTES',
 } as const;

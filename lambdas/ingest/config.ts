@@ -69,6 +69,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
       ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
       ...(env[INGEST_ENV.username] ? { username: env[INGEST_ENV.username] } : {}),
       ...(env[INGEST_ENV.password] ? { password: env[INGEST_ENV.password] } : {}),
+      ...(env[INGEST_ENV.gzip] === 'true' ? { compression: true } : {}),
     }),
     indexPrefix: prefix,
     indexRetentionDays: positiveInt(env, INGEST_ENV.indexRetentionDays, DEFAULTS.indexRetentionDays),

@@ -27,3 +27,10 @@ describe('loadIngestConfig', () => {
     expect(() => loadIngestConfig({ ...base, ...over })).toThrow(message);
   });
 });
+
+describe('loadIngestConfig options', () => {
+  it('turns on gzip bodies and basic auth when asked', () => {
+    const c = loadIngestConfig({ ...base, OPENSEARCH_GZIP: 'true', OPENSEARCH_AUTH: 'basic', OPENSEARCH_USERNAME: 'u', OPENSEARCH_PASSWORD: 'p' });
+    expect(c.connection).toMatchObject({ compression: true, auth: 'basic', username: 'u', password: 'p' });
+  });
+});
