@@ -24,5 +24,13 @@ function step(name, cmd, args, opts = {}) {
 step('OpenSearch', process.execPath, ['scripts/opensearch.mjs', 'build']);
 step('GeoIP data', process.execPath, ['scripts/build-geo.mjs', '--out', 'geo-data']);
 step('SQL parsers (Trino, Hive)', process.execPath, ['--import', 'tsx', 'test/sql/sql-check.ts', 'build']);
-const lint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-if (lint.status !== 0) step('cfn-lint', 'python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', CFN_LINT]);
+const hasCfnLint = () => spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+if (!hasCfnLint()) {
+  step('cfn-lint', 'python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', CFN_LINT]);
+  // pyenv puts new commands on PATH only through its shims.
+  spawnSync('pyenv', ['rehash'], { stdio: 'ignore' });
+  if (!hasCfnLint()) {
+    console.error('test-setup: cfn-lint was installed but is not on PATH (add the Python scripts folder to PATH)');
+    process.exit(1);
+  }
+}
