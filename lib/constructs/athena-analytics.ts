@@ -19,11 +19,11 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { CfnQueryDefinition, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME } from './lambda-defaults.js';
 import { athenaReports, BASE_TABLE_PROPERTIES, partitionColumns, projectionProperties, TABLE_STORAGE, tableColumns, tableLocation, type GlueColumn } from '../../src/athena-sql.js';
 import { ConfigError } from '../../src/errors.js';
 import { insightsReports } from '../../src/logs-insights.js';
@@ -40,7 +40,6 @@ export const PARTITION_ENTRY = fileURLToPath(new URL('../../lambdas/partitions/h
 
 // esbuild's ESM output has no `require`; CommonJS dependencies (Powertools'
 // internals, parts of the AWS SDK) still call it for Node built-ins.
-const ESM_REQUIRE_BANNER = "import { createRequire as __flowLogsCreateRequire } from 'node:module'; const require = __flowLogsCreateRequire(import.meta.url);";
 
 /** Name of the flow-log table in the construct's database. */
 export const TABLE_NAME = 'vpc_flow_logs';
@@ -246,8 +245,8 @@ export class AthenaAnalytics extends Construct {
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
       memorySize: 256,
       // A DDL query takes seconds; the rest is headroom for queueing in Athena.
       timeout: Duration.minutes(5),
@@ -264,15 +263,7 @@ export class AthenaAnalytics extends Construct {
         [PARTITION_ENV.accountId]: stack.account,
         [PARTITION_ENV.region]: stack.region,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the versions the tests ran with, not the runtime's.
-        externalModules: [],
-        minify: true,
-      },
+      bundling: LAMBDA_BUNDLING,
     });
     // The workgroup must exist before the first run.
     fn.node.addDependency(this.workgroup);

@@ -8,14 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, SubscriptionFilter, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME } from './lambda-defaults.js';
 import { filterPattern, formatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
 import { acknowledge, acknowledgeWildcardResource } from './nag.js';
@@ -32,7 +32,6 @@ export const GEOIP_DIR = '/var/task/geo';
 
 // esbuild's ESM output has no `require`; CommonJS dependencies (the OpenSearch
 // client, Powertools' internals) still call it for Node built-ins.
-const ESM_REQUIRE_BANNER = "import { createRequire as __flowLogsCreateRequire } from 'node:module'; const require = __flowLogsCreateRequire(import.meta.url);";
 
 export interface IngestFunctionProps {
   /** Log group whose records are indexed. */
@@ -131,8 +130,8 @@ export class IngestFunction extends Construct {
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
       memorySize: props.memoryMiB ?? 1024,
       timeout: Duration.seconds(props.timeoutSeconds ?? 60),
       reservedConcurrentExecutions: props.reservedConcurrency ?? 4,
@@ -154,15 +153,7 @@ export class IngestFunction extends Construct {
         [INGEST_ENV.bulkMaxBytes]: String(DEFAULTS.bulkMaxBytes),
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the versions the tests ran with, not the runtime's.
-        externalModules: [],
-        minify: true,
-        // Error classes name themselves from new.target.name: keep it readable in logs.
-        keepNames: true,
+        ...LAMBDA_BUNDLING,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
