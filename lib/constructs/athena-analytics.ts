@@ -18,12 +18,12 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { CfnQueryDefinition, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME } from './lambda-defaults.js';
+import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
 import { athenaReports, BASE_TABLE_PROPERTIES, partitionColumns, projectionProperties, TABLE_STORAGE, tableColumns, tableLocation, type GlueColumn } from '../../src/athena-sql.js';
 import { ConfigError } from '../../src/errors.js';
 import { insightsReports } from '../../src/logs-insights.js';
@@ -204,7 +204,7 @@ export class AthenaAnalytics extends Construct {
     const logGroup = new LogGroup(this, 'PartitionLogGroup', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     // Our own role: CDK's default would attach AWSLambdaBasicExecutionRole, which can write to every log group.
     const role = new Role(this, 'PartitionRole', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      assumedBy: lambdaPrincipal(this),
       description: 'Partition function: lists flow-log day folders, adds Athena partitions',
     });
     logGroup.grantWrite(role);

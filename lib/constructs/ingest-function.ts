@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
-import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, SubscriptionFilter, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -15,7 +15,7 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME } from './lambda-defaults.js';
+import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
 import { filterPattern, formatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
 import { acknowledge, acknowledgeWildcardResource } from './nag.js';
@@ -105,7 +105,7 @@ export class IngestFunction extends Construct {
     // Our own role: CDK's default would attach the AWSLambdaBasicExecutionRole
     // managed policy, which can write to every log group.
     this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      assumedBy: lambdaPrincipal(this),
       description: 'Ingest function: writes flow-log records to OpenSearch',
     });
     logGroup.grantWrite(this.role);

@@ -2,7 +2,10 @@
  * What both functions share: the runtime, the architecture and how esbuild
  * bundles them. One place, so the ingest and partition functions cannot drift.
  */
+import { Stack } from 'aws-cdk-lib';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The current Node.js runtime (cdk-nag's latest-runtime rule checks it). */
@@ -26,3 +29,12 @@ export const LAMBDA_BUNDLING = {
   // Error classes name themselves from new.target.name: keep it readable in logs.
   keepNames: true,
 } as const satisfies BundlingOptions;
+
+/**
+ * The service principal a function's execution role trusts, limited to this
+ * account (`aws:SourceAccount`) against the confused deputy. The function's
+ * own ARN cannot be named here: the function is created after its role.
+ */
+export function lambdaPrincipal(scope: IConstruct): ServicePrincipal {
+  return new ServicePrincipal('lambda.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } } });
+}

@@ -3,7 +3,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { CONFIGS, allStatements, nagFindings, synthesize } from '../helpers/flow-logs-stack.js';
+import { CONFIGS, allStatements, nagFindings, resourcesOf, synthesize } from '../helpers/flow-logs-stack.js';
 
 const configs = Object.entries(CONFIGS);
 
@@ -60,6 +60,18 @@ describe('FlowLogsStack', () => {
     expect(synthesize(CONFIGS.both).stack.node.tryFindChild('AthenaAnalytics')).toBeDefined();
     expect(synthesize(CONFIGS.s3Only).stack.node.tryFindChild('AthenaAnalytics')).toBeDefined();
     expect(synthesize(CONFIGS.cloudWatchLogsOnly).stack.node.tryFindChild('AthenaAnalytics')).toBeUndefined();
+  });
+
+  it.each(Object.entries(CONFIGS))('limits every service trust policy to this account (confused deputy): %s', (_name, props) => {
+    const roles = Object.entries(resourcesOf(synthesize(props).template, 'AWS::IAM::Role'));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [id, role] of roles) {
+      const doc = role.Properties?.AssumeRolePolicyDocument as { Statement: { Principal?: { Service?: unknown }; Condition?: Record<string, Record<string, unknown>> }[] };
+      for (const st of doc.Statement) {
+        if (!st.Principal?.Service) continue;
+        expect(st.Condition?.StringEquals?.['aws:SourceAccount'], `${id} trusts ${JSON.stringify(st.Principal.Service)}`).toEqual({ Ref: 'AWS::AccountId' });
+      }
+    }
   });
 
   it('needs no account, region or lookup at synth', () => {
