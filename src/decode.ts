@@ -61,12 +61,11 @@ export function decodePayload(data: unknown, maxBytes: number = MAX_DECOMPRESSED
     }
     throw new DecodeError('gzip', `awslogs.data is not gzip data: ${(err as Error).message}`, { cause: err });
   }
-  const text = json.toString('utf8');
-  const fast = scanDataMessage(text);
+  const fast = scanDataMessage(json);
   if (fast) return fast;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(json.toString('utf8'));
   } catch (err) {
     throw new DecodeError('json', `payload is not JSON: ${(err as Error).message}`, { cause: err });
   }

@@ -23,14 +23,14 @@ const withExtracted = (msg: ReturnType<typeof dataMessage>) => ({
 describe('scanDataMessage', () => {
   it('reads what JSON.parse reads, without extractedFields', () => {
     const text = JSON.stringify(withExtracted(dataMessage([defaultRecord(), defaultRecord({ bytes: 5 })])));
-    expect(scanDataMessage(text)).toEqual(viaJsonParse(text));
+    expect(scanDataMessage(Buffer.from(text))).toEqual(viaJsonParse(text));
   });
 
   it('agrees with JSON.parse on escapes, unicode, white space and key order', () => {
     const msg = withExtracted(dataMessage(['tab\there "quoted" back\\slash', 'ünïcödé ✓ \u2028', 'plain'], { logGroup: '/a"b', logStream: 's\\t' }));
     const reordered = { logEvents: msg.logEvents.map((e) => ({ extractedFields: e.extractedFields, message: e.message, timestamp: e.timestamp, id: e.id, other: [1, true, null, { x: -2.5e3 }] })), logStream: msg.logStream, extra: { nested: ['a', { b: [] }] }, messageType: msg.messageType, owner: msg.owner, logGroup: msg.logGroup, subscriptionFilters: msg.subscriptionFilters };
     for (const text of [JSON.stringify(reordered), JSON.stringify(reordered, null, 2)]) {
-      expect(scanDataMessage(text)).toEqual(viaJsonParse(text));
+      expect(scanDataMessage(Buffer.from(text))).toEqual(viaJsonParse(text));
     }
   });
 
@@ -47,7 +47,19 @@ describe('scanDataMessage', () => {
       '[]',
       '',
     ]) {
-      expect(scanDataMessage(text)).toBeUndefined();
+      expect(scanDataMessage(Buffer.from(text))).toBeUndefined();
     }
+  });
+});
+
+describe('scanDataMessage on bytes', () => {
+  it('decodes multi-byte UTF-8 in messages and ids as JSON.parse does', () => {
+    const text = JSON.stringify(dataMessage(['日本語のメッセージ 🚀', 'ascii only'], { logGroup: '/vpc/ログ' }));
+    expect(scanDataMessage(Buffer.from(text, 'utf8'))).toEqual(viaJsonParse(text));
+  });
+
+  it('declines a timestamp too long to be exact in a double', () => {
+    const text = JSON.stringify(dataMessage([defaultRecord()])).replace(/"timestamp":\d+/, '"timestamp":12345678901234567');
+    expect(scanDataMessage(Buffer.from(text))).toBeUndefined();
   });
 });
