@@ -401,6 +401,15 @@ function conversation(
 
 // ---- scenarios ---------------------------------------------------------------------------
 
+/**
+ * A TCP flow between two of our own interfaces to the service port of the
+ * second: recorded twice, as egress on the first and ingress on the second.
+ */
+function internalHop(rng: Random, from: TrafficInterface, to: TrafficInterface, extra: { pooled?: boolean; big?: boolean } = {}): Leg[] {
+  const c = { src: from.ipv4, dst: to.ipv4, srcPort: ephemeral(rng), dstPort: to.port, protocol: TCP, path: 1, ...extra };
+  return [...conversation(rng, from, { ...c, ingress: false }), ...conversation(rng, to, { ...c, ingress: true })];
+}
+
 type ByRole = Readonly<Record<InterfaceRole, readonly TrafficInterface[]>>;
 
 /** A kind of traffic: how often it happens, which interfaces it needs, and the legs of one instance. */
@@ -438,10 +447,7 @@ const SCENARIOS: readonly Scenario[] = [
     needs: ['alb', 'web'],
     diurnal: true,
     legs(rng, by) {
-      const alb = rng.pick(by.alb);
-      const web = rng.pick(by.web);
-      const c = { src: alb.ipv4, dst: web.ipv4, srcPort: ephemeral(rng), dstPort: web.port, protocol: TCP, path: 1 };
-      return [...conversation(rng, alb, { ...c, ingress: false }), ...conversation(rng, web, { ...c, ingress: true })];
+      return internalHop(rng, rng.pick(by.alb), rng.pick(by.web));
     },
   },
   {
@@ -450,10 +456,7 @@ const SCENARIOS: readonly Scenario[] = [
     needs: ['web', 'app'],
     diurnal: true,
     legs(rng, by) {
-      const web = rng.pick(by.web);
-      const app = rng.pick(by.app);
-      const c = { src: web.ipv4, dst: app.ipv4, srcPort: ephemeral(rng), dstPort: app.port, protocol: TCP, path: 1 };
-      return [...conversation(rng, web, { ...c, ingress: false }), ...conversation(rng, app, { ...c, ingress: true })];
+      return internalHop(rng, rng.pick(by.web), rng.pick(by.app));
     },
   },
   {
@@ -465,8 +468,7 @@ const SCENARIOS: readonly Scenario[] = [
     legs(rng, by) {
       const app = rng.pick(by.app);
       const db = rng.pick(by.db);
-      const c = { src: app.ipv4, dst: db.ipv4, srcPort: ephemeral(rng), dstPort: db.port, protocol: TCP, path: 1, pooled: rng.chance(0.7), big: rng.chance(0.05) };
-      return [...conversation(rng, app, { ...c, ingress: false }), ...conversation(rng, db, { ...c, ingress: true })];
+      return internalHop(rng, app, db, { pooled: rng.chance(0.7), big: rng.chance(0.05) });
     },
   },
   {
