@@ -24,13 +24,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AthenaAnalytics } from '../../lib/constructs/athena-analytics.js';
 import { athenaReport, athenaReports, createTableStatement } from '../../src/athena-sql.js';
 import { DEFAULT_FORMAT, FLOW_LOG_FIELDS, formatOf } from '../../src/flow-log-schema.js';
-import { addPartitionsStatement, addPartitionsStatements, dayRange, planDailyPartitions, type FlowLogLocation } from '../../src/partitions.js';
-import { PARTITION_ENV } from '../../src/settings.js';
+import { addPartitionsStatement, addPartitionsStatements, dayRange, planDailyPartitions } from '../../src/partitions.js';
+import { LOCATION, PARTITION_TEST_ENV, TABLE } from '../helpers/partition-fixtures.js';
 import { runCli } from '../helpers/run-cli.js';
 import { checkSql, ensureSqlCheckBuilt, type SqlInput, type SqlVerdict } from '../sql/sql-check.js';
 
-const TABLE = { database: 'vpcflowlogs', table: 'vpc_flow_logs' };
-const LOCATION: FlowLogLocation = { bucket: 'flow-log-bucket', prefix: 'vpc-flow-logs/', accountId: '123456789012', region: 'eu-west-1' };
 const FULL_FORMAT = formatOf(FLOW_LOG_FIELDS.map((f) => f.name));
 // No log-status, protocol, packets or interface-id: the reports that can do without them must adapt, the rest are skipped.
 const SMALL_FORMAT = formatOf(['srcaddr', 'dstaddr', 'dstport', 'bytes', 'start', 'action']);
@@ -50,14 +48,7 @@ function templateQueries(): Map<string, string> {
 }
 
 function dryRunStatements(): string[] {
-  const r = runCli(['partitions', '--from', '2023-12-30', '--to', '2024-03-01', '--dry-run'], '', {
-    [PARTITION_ENV.database]: TABLE.database,
-    [PARTITION_ENV.table]: TABLE.table,
-    [PARTITION_ENV.bucket]: LOCATION.bucket,
-    [PARTITION_ENV.prefix]: LOCATION.prefix,
-    [PARTITION_ENV.accountId]: LOCATION.accountId,
-    [PARTITION_ENV.region]: LOCATION.region,
-  });
+  const r = runCli(['partitions', '--from', '2023-12-30', '--to', '2024-03-01', '--dry-run'], '', PARTITION_TEST_ENV);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return r.stdout

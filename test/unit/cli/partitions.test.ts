@@ -4,18 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runPartitionsCommand } from '../../../cli/partitions.js';
 import { addPartitionsStatements, dayRange } from '../../../src/partitions.js';
 import { PARTITION_ENV } from '../../../src/settings.js';
+import { LOCATION, PARTITION_TEST_ENV, TABLE } from '../../helpers/partition-fixtures.js';
 import { runCli } from '../../helpers/run-cli.js';
 
-const TABLE = { database: 'vpcflowlogs', table: 'vpc_flow_logs' };
-const LOCATION = { bucket: 'flow-log-bucket', prefix: 'vpc-flow-logs/', accountId: '123456789012', region: 'eu-west-1' };
-const ENV: Record<string, string> = {
-  [PARTITION_ENV.database]: TABLE.database,
-  [PARTITION_ENV.table]: TABLE.table,
-  [PARTITION_ENV.bucket]: LOCATION.bucket,
-  [PARTITION_ENV.prefix]: LOCATION.prefix,
-  [PARTITION_ENV.accountId]: LOCATION.accountId,
-  [PARTITION_ENV.region]: LOCATION.region,
-};
+const ENV = PARTITION_TEST_ENV;
 // No credentials anywhere: a dry run must not need them.
 const NO_AWS = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'no-such-profile', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
 
