@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { Client } from '@opensearch-project/opensearch';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { DEFAULT_GEO_DIR } from '../cli/common.js';
+import { generateDay, toSubscriptionEvents } from '../src/traffic.js';
 import { startOpenSearch } from '../scripts/opensearch.mjs';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, batch: { type: 'string', default: '10000' }, gzip: { type: 'boolean', default: false } } });
@@ -27,20 +27,8 @@ try {
   const handler = createIngestHandler({ ...config, connection: { ...config.connection, compression: values.gzip } }, { quiet: true });
   const client = new Client({ node: url });
   await client.indices.delete({ index: 'bench-e2e-*' }).catch(() => undefined);
-  // Payloads built up front so only ingestion is timed.
-  const events = [];
-  const day0 = Date.UTC(2026, 10, 22) / 1000;
-  for (let b = 0; b * batch < total; b++) {
-    const logEvents = [];
-    for (let i = 0; i < batch && b * batch + i < total; i++) {
-      const n = b * batch + i;
-      const start = day0 + Math.floor((n * 86_400) / total);
-      const msg = `2 123456789012 eni-0${(n % 24).toString(16).padStart(16, '0')} ${n % 3 ? '52.94.' + (n % 250) + '.' + (n % 200) : '10.0.' + (n % 16) + '.' + (n % 250)} 10.1.${n % 8}.${n % 250} ${32768 + (n % 20000)} ${[443, 80, 22, 53][n % 4]} ${n % 5 ? 6 : 17} ${1 + (n % 40)} ${60 * (1 + (n % 40))} ${start} ${start + 30} ${n % 10 < 7 ? 'ACCEPT' : 'REJECT'} OK`;
-      logEvents.push({ id: `37${String(n).padStart(20, '0')}`, timestamp: start * 1000, message: msg });
-    }
-    const payload = { messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: '/vpc/flow-logs', logStream: `bench-${b}`, subscriptionFilters: ['bench'], logEvents };
-    events.push({ awslogs: { data: gzipSync(JSON.stringify(payload)).toString('base64') } });
-  }
+  // The demo's realistic day (src/traffic.ts), built up front so only ingestion is timed.
+  const events = toSubscriptionEvents(generateDay({ date: '2026-11-22', records: total, seed: 1 }).streams, { batchSize: batch });
   const context = { getRemainingTimeInMillis: () => 60_000 };
   await handler(events[0]!, context); // template install and JIT warm-up, not timed
   const t0 = performance.now();

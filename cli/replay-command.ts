@@ -34,7 +34,7 @@ interface Inputs {
 export function classifyInput(text: string, source: string): Inputs {
   const out: Inputs = { events: [], letters: [] };
   const take = (v: unknown): boolean => {
-    const o = v as { awslogs?: unknown; requestPayload?: { awslogs?: unknown }; Records?: { body?: string }[] };
+    const o = v as { awslogs?: unknown; requestPayload?: { awslogs?: unknown } };
     if (o?.awslogs) out.events.push(o as CloudWatchLogsEvent);
     else if (o?.requestPayload?.awslogs) out.events.push(o.requestPayload as CloudWatchLogsEvent);
     else return false;

@@ -64,7 +64,8 @@ class PendingItems extends Error {
   }
 }
 
-function statusOf(err: unknown): number | undefined {
+/** The HTTP status an OpenSearch client error carries, if any. */
+export function httpStatusOf(err: unknown): number | undefined {
   const code = (err as { statusCode?: unknown; meta?: { statusCode?: unknown } } | null)?.statusCode ?? (err as { meta?: { statusCode?: unknown } } | null)?.meta?.statusCode;
   return typeof code === 'number' ? code : undefined;
 }
@@ -102,7 +103,7 @@ export async function deliver(items: readonly BulkItem[], options: DeliveryOptio
       try {
         responses = await transport.bulk(bulkBody(chunk));
       } catch (err) {
-        const status = statusOf(err);
+        const status = httpStatusOf(err);
         if (status !== undefined && status >= 400 && status < 500 && !isRetryableStatus(status)) {
           // 401/403/400 for the whole request: configuration, not load. Keep
           // the event (throw) so it can be replayed once that is fixed.

@@ -42,6 +42,7 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
   const namer = new DailyIndexNamer(config.indexPrefix);
   const layout = indexLayout(config.indexPrefix, config.indexRetentionDays);
   const clientPromise = createOpenSearchClient(config.connection);
+  const transportPromise = clientPromise.then(clientTransport);
   const deadLetters: Promise<DeadLetterSink> = config.deadLetterBucket
     ? import('@aws-sdk/client-s3').then(({ S3Client }) => s3DeadLetterSink(new S3Client({}), config.deadLetterBucket!))
     : Promise.resolve(fileDeadLetterSink(config.deadLetterDir!));
@@ -60,13 +61,13 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
   };
 
   return async (event, context) => {
-    const client = await clientPromise;
+    const transport = await transportPromise;
     try {
       await ensureLayout();
       const summary = await ingestEvent(event, {
         parser,
         namer,
-        transport: clientTransport(client),
+        transport,
         deadLetters: await deadLetters,
         deadLetterPrefix: config.deadLetterPrefix,
         maxBytes: config.bulkMaxBytes,

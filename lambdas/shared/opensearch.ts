@@ -6,7 +6,7 @@
  */
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
-import type { BulkItemResponse, BulkTransport } from '../../src/deliver.js';
+import { httpStatusOf, type BulkItemResponse, type BulkTransport } from '../../src/deliver.js';
 import type { IndexLayout } from '../../src/index-template.js';
 
 /** How to reach the cluster. */
@@ -65,8 +65,6 @@ export function clientTransport(client: Client): BulkTransport {
   };
 }
 
-const statusOf = (err: unknown): number | undefined => (err as { meta?: { statusCode?: number } }).meta?.statusCode;
-
 /** What {@link ensureIndexLayout} did. */
 export interface LayoutOutcome {
   readonly template: 'installed' | 'current';
@@ -86,7 +84,7 @@ export async function ensureIndexLayout(client: Client, layout: IndexLayout): Pr
     .getIndexTemplate({ name: layout.templateName })
     .then((r) => (r.body as { index_templates?: { index_template?: { version?: number } }[] }).index_templates?.[0]?.index_template?.version)
     .catch((err: unknown) => {
-      if (statusOf(err) === 404) return undefined;
+      if (httpStatusOf(err) === 404) return undefined;
       throw err;
     });
   if (current !== layout.version) {
@@ -103,7 +101,7 @@ async function ensurePolicy(client: Client, layout: IndexLayout): Promise<Layout
   try {
     existing = (await client.transport.request({ method: 'GET', path })).body as typeof existing;
   } catch (err) {
-    const status = statusOf(err);
+    const status = httpStatusOf(err);
     // 400 "no handler found for uri": the ISM plugin is not installed.
     if (status === 400 || status === 405) return 'unsupported';
     if (status !== 404) throw err;
@@ -115,7 +113,7 @@ async function ensurePolicy(client: Client, layout: IndexLayout): Promise<Layout
     await client.transport.request({ method: 'PUT', path, querystring: query, body: layout.policy });
   } catch (err) {
     // 409: another instance installed or updated it first.
-    if (statusOf(err) !== 409) throw err;
+    if (httpStatusOf(err) !== 409) throw err;
   }
   return 'installed';
 }
