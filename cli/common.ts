@@ -45,9 +45,16 @@ export function geoFrom(values: FormatAndGeoValues): GeoLookup | undefined {
   return openGeoLookup({ dir, ...(database ? { database } : {}) });
 }
 
+// One buffer, grown as needed, for everything written: a fresh Buffer per
+// write would be external memory that outlives the write until a GC notices.
+let scratch = Buffer.allocUnsafeSlow(1 << 20);
+
 /** Writes all of a string to a file descriptor, waiting out EAGAIN on a non-blocking pipe. */
 export function writeAll(fd: number, text: string): void {
-  let buf = Buffer.from(text, 'utf8');
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * scratch.length));
+  scratch.write(text, 0, bytes, 'utf8');
+  let buf = scratch.subarray(0, bytes);
   while (buf.length > 0) {
     try {
       buf = buf.subarray(writeSync(fd, buf));

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bulkBody, planBulk } from '../src/bulk.js';
-import { decodeEvent } from '../src/decode.js';
+import { LazyPayloadDecoder } from '../src/decode.js';
 import { FlowLogError } from '../src/errors.js';
 import { DailyIndexNamer } from '../src/index-name.js';
 import { RecordParser } from '../src/parse.js';
@@ -32,11 +32,12 @@ export async function runTransformCommand(argv: readonly string[]): Promise<numb
   const geo = geoFrom(values);
   const parser = new RecordParser(formatFrom(values), geo ? { geo } : {});
   const namer = new DailyIndexNamer(values['index-prefix'] ?? process.env[INGEST_ENV.indexPrefix] ?? DEFAULTS.indexPrefix);
+  const decoder = new LazyPayloadDecoder();
   let problems = 0;
   for (const file of positionals) {
     let msg;
     try {
-      msg = decodeEvent(JSON.parse(readFileSync(file, 'utf8')));
+      msg = decoder.decodeEvent(JSON.parse(readFileSync(file, 'utf8')));
     } catch (err) {
       if (!(err instanceof FlowLogError) && !(err instanceof SyntaxError)) throw err;
       problems++;
@@ -44,10 +45,11 @@ export async function runTransformCommand(argv: readonly string[]): Promise<numb
       continue;
     }
     if (msg.messageType === 'CONTROL_MESSAGE') continue;
-    // Written a slice at a time so that what one slice allocates dies young,
-    // instead of a whole payload's output being promoted and held.
-    for (let from = 0; from < msg.logEvents.length; from += SLICE) {
-      const plan = planBulk({ ...msg, logEvents: msg.logEvents.slice(from, from + SLICE) }, { parser, namer });
+    // Read, planned and written a slice at a time, so that what one slice
+    // allocates (its events included) dies young, instead of a whole
+    // payload's being promoted and held until a full collection.
+    for (let from = 0; from < msg.eventCount; from += SLICE) {
+      const plan = planBulk({ ...msg, logEvents: msg.events(from, from + SLICE) }, { parser, namer });
       if (plan.items.length > 0) writeAll(1, bulkBody(plan.items));
       for (const l of plan.deadLetters) {
         problems++;

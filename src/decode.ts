@@ -5,7 +5,9 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { DecodeError } from './errors.js';
-import { scanDataMessage } from './payload-scan.js';
+import { EventIndex, scanDataMessage, scanDataMessageLazily, type LazyDataMessage } from './payload-scan.js';
+
+export type { LazyDataMessage } from './payload-scan.js';
 
 /** One log event of a subscription payload. */
 export interface LogEvent {
@@ -40,6 +42,48 @@ export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
 /** Decodes `event.awslogs.data`. Throws {@link DecodeError} naming the stage that failed. */
 export function decodePayload(data: unknown, maxBytes: number = MAX_DECOMPRESSED_BYTES): SubscriptionMessage {
+  const json = inflate(data, maxBytes);
+  return scanDataMessage(json) ?? parseMessage(json);
+}
+
+/**
+ * Decodes payloads like {@link decodePayload}, but a DATA_MESSAGE's log
+ * events are made a slice at a time, when asked for, and the memory of one
+ * payload (its inflated bytes, its event index) is reused for the next.
+ * For a caller that finishes with each slice before taking the next and with
+ * each payload before decoding another, so that neither a payload's events
+ * nor its bytes outlive their use: a result is valid until the next decode.
+ */
+export class LazyPayloadDecoder {
+  readonly #index = new EventIndex();
+  #bytes = Buffer.allocUnsafeSlow(1 << 20);
+
+  constructor(readonly maxBytes: number = MAX_DECOMPRESSED_BYTES) {}
+
+  /** Decodes a whole Lambda event `{"awslogs":{"data":"..."}}`. */
+  decodeEvent(event: unknown): LazyDataMessage | ControlMessage {
+    return this.decodePayload(awslogsData(event));
+  }
+
+  /** Decodes `event.awslogs.data`. Throws {@link DecodeError} naming the stage that failed. */
+  decodePayload(data: unknown): LazyDataMessage | ControlMessage {
+    const inflated = inflate(data, this.maxBytes);
+    // Copied into the buffer kept for it, the inflated payload dies at once
+    // rather than living, and being promoted, while its events are worked.
+    if (inflated.length > this.#bytes.length) this.#bytes = Buffer.allocUnsafeSlow(Math.max(inflated.length, 2 * this.#bytes.length));
+    inflated.copy(this.#bytes);
+    const json = this.#bytes.subarray(0, inflated.length);
+    const fast = scanDataMessageLazily(json, this.#index);
+    if (fast) return fast;
+    const msg = parseMessage(json);
+    if (msg.messageType === 'CONTROL_MESSAGE') return msg;
+    const { owner, logGroup, logStream, subscriptionFilters, logEvents } = msg;
+    return { messageType: 'DATA_MESSAGE', owner, logGroup, logStream, subscriptionFilters, eventCount: logEvents.length, events: (from, to) => logEvents.slice(from, to) };
+  }
+}
+
+/** base64, then gunzip with the size guard. */
+function inflate(data: unknown, maxBytes: number): Buffer {
   if (typeof data !== 'string' || data.length === 0) {
     throw new DecodeError('event', 'awslogs.data is missing or not a string');
   }
@@ -51,9 +95,8 @@ export function decodePayload(data: unknown, maxBytes: number = MAX_DECOMPRESSED
   if (data.length % 4 !== 0 || zipped.length !== (data.length / 4) * 3 - padding) {
     throw new DecodeError('base64', `awslogs.data is not valid base64 (${data.length} characters)`);
   }
-  let json: Buffer;
   try {
-    json = gunzipSync(zipped, { maxOutputLength: maxBytes });
+    return gunzipSync(zipped, { maxOutputLength: maxBytes });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || code === 'ERR_OUT_OF_RANGE') {
@@ -61,8 +104,10 @@ export function decodePayload(data: unknown, maxBytes: number = MAX_DECOMPRESSED
     }
     throw new DecodeError('gzip', `awslogs.data is not gzip data: ${(err as Error).message}`, { cause: err });
   }
-  const fast = scanDataMessage(json);
-  if (fast) return fast;
+}
+
+/** The slow path, for what the scanner does not take: JSON.parse, then a shape check. */
+function parseMessage(json: Buffer): SubscriptionMessage {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json.toString('utf8'));
@@ -72,11 +117,15 @@ export function decodePayload(data: unknown, maxBytes: number = MAX_DECOMPRESSED
   return checkMessage(parsed);
 }
 
-/** Decodes a whole Lambda event `{"awslogs":{"data":"..."}}`. */
-export function decodeEvent(event: unknown, maxBytes?: number): SubscriptionMessage {
+function awslogsData(event: unknown): unknown {
   const awslogs = (event as { awslogs?: { data?: unknown } } | null)?.awslogs;
   if (!awslogs) throw new DecodeError('event', 'not a CloudWatch Logs subscription event (no awslogs key)');
-  return decodePayload(awslogs.data, maxBytes);
+  return awslogs.data;
+}
+
+/** Decodes a whole Lambda event `{"awslogs":{"data":"..."}}`. */
+export function decodeEvent(event: unknown, maxBytes?: number): SubscriptionMessage {
+  return decodePayload(awslogsData(event), maxBytes);
 }
 
 function checkMessage(value: unknown): SubscriptionMessage {

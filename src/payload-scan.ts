@@ -58,6 +58,20 @@ class Cursor {
   }
 
   string(): string {
+    const start = this.stringRange();
+    if (start < 0) return this.escapedString();
+    return this.s.toString(this.ascii ? 'latin1' : 'utf8', start, this.pos - 1);
+  }
+
+  /** Whether the string {@link stringRange} last stepped over is all ASCII. */
+  ascii = true;
+
+  /**
+   * Steps over a string that needs no unescaping and returns where its
+   * characters start (they end at `pos - 1`); returns -1, without moving,
+   * for one that has escapes or control characters: see {@link escapedString}.
+   */
+  stringRange(): number {
     this.ws();
     const s = this.s;
     if (s[this.pos] !== QUOTE) throw BAIL;
@@ -69,15 +83,16 @@ class Cursor {
     let ascii = true;
     for (let i = start; i < end; i++) {
       const c = s[i]!;
-      if (c === BACKSLASH || c < 0x20) return this.escapedString();
+      if (c === BACKSLASH || c < 0x20) return -1;
       if (c > 0x7f) ascii = false;
     }
+    this.ascii = ascii;
     this.pos = end + 1;
-    return s.toString(ascii ? 'latin1' : 'utf8', start, end);
+    return start;
   }
 
-  // Rare: let JSON.parse decode exactly the string literal.
-  private escapedString(): string {
+  /** Rare: lets JSON.parse decode exactly the string literal at `pos`. */
+  escapedString(): string {
     const s = this.s;
     let i = this.pos + 1;
     for (;;) {
@@ -167,25 +182,105 @@ class Cursor {
   }
 }
 
-function event(cur: Cursor): LogEvent {
-  cur.expect(LBRACE);
-  let id: string | undefined;
-  let timestamp: number | undefined;
-  let message: string | undefined;
-  if (!cur.take(RBRACE)) {
-    do {
-      const key = cur.string();
-      cur.expect(COLON);
-      if (key === 'id') id = cur.string();
-      else if (key === 'timestamp') timestamp = cur.number();
-      else if (key === 'message') message = cur.string();
-      else cur.skip();
-    } while (cur.take(COMMA));
-    cur.expect(RBRACE);
+// How a string kept as a byte range is made into a JS string.
+const LATIN1 = 0;
+const UTF8 = 1;
+const DECODED = 2; // had escapes: decoded during the scan, kept in `decoded`
+// Per event: id start, id end, id kind, message start, message end, message kind.
+const SLOTS = 6;
+
+/**
+ * Where each log event's id and message sit in the payload bytes, and its
+ * timestamp. Strings are made only when a slice of events is asked for, so
+ * a caller that works a slice at a time never holds a whole payload's events:
+ * what it has finished with dies young instead of being promoted.
+ */
+export class EventIndex {
+  count = 0;
+  json: Buffer = Buffer.alloc(0);
+  #pos = new Int32Array(SLOTS * 1024);
+  #timestamps = new Float64Array(1024);
+  readonly #decoded = new Map<number, string>();
+
+  /** Starts indexing `json`, forgetting (and reusing the memory of) what was indexed before. */
+  reset(json: Buffer): this {
+    this.json = json;
+    this.count = 0;
+    this.#decoded.clear();
+    return this;
   }
-  // An event missing a field goes the slow way, so the parser reports it as JSON.parse would show it.
-  if (id === undefined || timestamp === undefined || message === undefined) throw BAIL;
-  return { id, timestamp, message };
+
+  add(cur: Cursor): void {
+    const c = this.count;
+    if (c === this.#timestamps.length) {
+      const pos = new Int32Array(this.#pos.length * 2);
+      pos.set(this.#pos);
+      this.#pos = pos;
+      const ts = new Float64Array(c * 2);
+      ts.set(this.#timestamps);
+      this.#timestamps = ts;
+    }
+    const at = c * SLOTS;
+    const pos = this.#pos;
+    pos[at] = -1;
+    pos[at + 3] = -1;
+    let timestamp: number | undefined;
+    cur.expect(LBRACE);
+    if (!cur.take(RBRACE)) {
+      do {
+        const key = cur.string();
+        cur.expect(COLON);
+        if (key === 'id') this.#range(cur, at);
+        else if (key === 'timestamp') timestamp = cur.number();
+        else if (key === 'message') this.#range(cur, at + 3);
+        else cur.skip();
+      } while (cur.take(COMMA));
+      cur.expect(RBRACE);
+    }
+    // An event missing a field goes the slow way, so the parser reports it as JSON.parse would show it.
+    if (pos[at] === -1 || timestamp === undefined || pos[at + 3] === -1) throw BAIL;
+    this.#timestamps[c] = timestamp;
+    this.count = c + 1;
+  }
+
+  #range(cur: Cursor, at: number): void {
+    const pos = this.#pos;
+    const start = cur.stringRange();
+    if (start < 0) {
+      pos[at] = 0;
+      pos[at + 1] = 0;
+      pos[at + 2] = DECODED;
+      this.#decoded.set(at, cur.escapedString());
+      return;
+    }
+    pos[at] = start;
+    pos[at + 1] = cur.pos - 1;
+    pos[at + 2] = cur.ascii ? LATIN1 : UTF8;
+  }
+
+  #text(at: number): string {
+    const pos = this.#pos;
+    const kind = pos[at + 2];
+    if (kind === DECODED) return this.#decoded.get(at)!;
+    return this.json.toString(kind === LATIN1 ? 'latin1' : 'utf8', pos[at], pos[at + 1]);
+  }
+
+  /** Events `from` to `to - 1`, made now. */
+  slice(from: number, to: number): LogEvent[] {
+    const end = Math.min(to, this.count);
+    const out = new Array<LogEvent>(Math.max(0, end - from));
+    for (let i = from; i < end; i++) {
+      out[i - from] = { id: this.#text(i * SLOTS), timestamp: this.#timestamps[i]!, message: this.#text(i * SLOTS + 3) };
+    }
+    return out;
+  }
+}
+
+/** A DATA_MESSAGE whose log events are made on demand (see {@link scanDataMessageLazily}). */
+export interface LazyDataMessage extends Omit<DataMessage, 'logEvents'> {
+  readonly eventCount: number;
+  /** Log events `from` to `to - 1`, as Array#slice would give them. */
+  events(from: number, to: number): LogEvent[];
 }
 
 /**
@@ -193,13 +288,27 @@ function event(cur: Cursor): LogEvent {
  * anything else (another message type, another shape, invalid JSON).
  */
 export function scanDataMessage(json: Buffer): DataMessage | undefined {
+  const m = scanDataMessageLazily(json);
+  if (m === undefined) return undefined;
+  const { messageType, owner, logGroup, logStream, subscriptionFilters } = m;
+  return { messageType, owner, logGroup, logStream, subscriptionFilters, logEvents: m.events(0, m.eventCount) };
+}
+
+/**
+ * Like {@link scanDataMessage}, but the whole payload is only checked and
+ * indexed here; each event's strings are made when a slice is asked for.
+ * `json` must not change while the result is in use, nor `index`, if given
+ * (to reuse its memory), be reset.
+ */
+export function scanDataMessageLazily(json: Buffer, index: EventIndex = new EventIndex()): LazyDataMessage | undefined {
   const cur = new Cursor(json);
   let messageType: string | undefined;
   let owner: string | undefined;
   let logGroup: string | undefined;
   let logStream: string | undefined;
   let subscriptionFilters: string[] | undefined;
-  let logEvents: LogEvent[] | undefined;
+  let logEvents: EventIndex | undefined;
+  index.reset(json);
   try {
     cur.expect(LBRACE);
     do {
@@ -228,10 +337,11 @@ export function scanDataMessage(json: Buffer): DataMessage | undefined {
           }
           break;
         case 'logEvents':
-          logEvents = [];
+          if (logEvents !== undefined) throw BAIL;
+          logEvents = index;
           cur.expect(LBRACKET);
           if (!cur.take(RBRACKET)) {
-            do logEvents.push(event(cur));
+            do logEvents.add(cur);
             while (cur.take(COMMA));
             cur.expect(RBRACKET);
           }
@@ -250,5 +360,13 @@ export function scanDataMessage(json: Buffer): DataMessage | undefined {
   if (messageType !== 'DATA_MESSAGE' || owner === undefined || logGroup === undefined || logStream === undefined || logEvents === undefined) {
     return undefined;
   }
-  return { messageType, owner, logGroup, logStream, subscriptionFilters: subscriptionFilters ?? [], logEvents };
+  return {
+    messageType,
+    owner,
+    logGroup,
+    logStream,
+    subscriptionFilters: subscriptionFilters ?? [],
+    eventCount: index.count,
+    events: (from, to) => index.slice(from, to),
+  };
 }

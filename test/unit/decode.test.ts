@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, decodePayload } from '../../src/decode.js';
+import { decodeEvent, decodePayload, LazyPayloadDecoder, type DataMessage, type LazyDataMessage } from '../../src/decode.js';
 import { DecodeError } from '../../src/errors.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../helpers/events.js';
 
@@ -51,5 +51,50 @@ describe('decodeEvent', () => {
     expect(stageOf(() => decodeEvent({ Records: [] }))).toBe('event');
     expect(stageOf(() => decodeEvent(subscriptionEvent({ messageType: 'OTHER' })))).toBe('payload');
     expect(stageOf(() => decodeEvent(subscriptionEvent({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logStream: 's' })))).toBe('payload');
+  });
+});
+
+describe('LazyPayloadDecoder', () => {
+  const whole = (m: LazyDataMessage): DataMessage => {
+    const { messageType, owner, logGroup, logStream, subscriptionFilters } = m;
+    return { messageType, owner, logGroup, logStream, subscriptionFilters, logEvents: m.events(0, m.eventCount) };
+  };
+
+  it('gives, slice by slice, the events decodeEvent gives at once', () => {
+    const msg = dataMessage(Array.from({ length: 1100 }, (_, i) => defaultRecord({ bytes: i })));
+    const lazy = new LazyPayloadDecoder().decodeEvent(subscriptionEvent(msg));
+    if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
+    expect(lazy.eventCount).toBe(1100);
+    expect(whole(lazy)).toEqual(decodeEvent(subscriptionEvent(msg)));
+    const slices = [lazy.events(0, 500), lazy.events(500, 1000), lazy.events(1000, 1500)];
+    expect(slices.map((s) => s.length)).toEqual([500, 500, 100]);
+    expect(slices.flat()).toEqual(msg.logEvents);
+  });
+
+  it('reuses its memory: each payload decodes right after a larger or a smaller one', () => {
+    const decoder = new LazyPayloadDecoder();
+    // Larger than the first buffer (1 MiB), then small, then large again.
+    const big = dataMessage(Array.from({ length: 12_000 }, (_, i) => defaultRecord({ packets: i })), { logStream: 'big' });
+    const small = dataMessage(['ünïcödé "quoted" \\ back', defaultRecord()], { logStream: 'small' });
+    for (const msg of [big, small, big, small]) {
+      const lazy = decoder.decodeEvent(subscriptionEvent(msg));
+      if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
+      expect(whole(lazy)).toEqual(msg);
+    }
+  });
+
+  it('falls back to JSON.parse for a shape the scanner declines, and keeps its errors', () => {
+    const decoder = new LazyPayloadDecoder(1024 * 1024);
+    const msg = dataMessage([defaultRecord()]);
+    const reordered = { logEvents: msg.logEvents, logEvents2: 1, ...msg };
+    const text = JSON.stringify(reordered).replace('"logEvents2":1', '"logEvents":' + JSON.stringify(msg.logEvents));
+    const lazy = decoder.decodePayload(gzipSync(Buffer.from(text)).toString('base64'));
+    if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
+    expect(whole(lazy)).toEqual(msg);
+    expect(decoder.decodeEvent(subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))).toEqual({ messageType: 'CONTROL_MESSAGE' });
+    expect(stageOf(() => decoder.decodePayload('abc'))).toBe('base64');
+    expect(stageOf(() => decoder.decodePayload(gzipSync(Buffer.from('{"messageType": DATA')).toString('base64')))).toBe('json');
+    expect(stageOf(() => decoder.decodePayload(gzipSync(Buffer.alloc(4 * 1024 * 1024, 32)).toString('base64')))).toBe('size');
+    expect(stageOf(() => decoder.decodeEvent({ Records: [] }))).toBe('event');
   });
 });
