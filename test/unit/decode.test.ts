@@ -86,8 +86,9 @@ describe('LazyPayloadDecoder', () => {
   it('falls back to JSON.parse for a shape the scanner declines, and keeps its errors', () => {
     const decoder = new LazyPayloadDecoder(1024 * 1024);
     const msg = dataMessage([defaultRecord()]);
-    const reordered = { logEvents: msg.logEvents, logEvents2: 1, ...msg };
-    const text = JSON.stringify(reordered).replace('"logEvents2":1', '"logEvents":' + JSON.stringify(msg.logEvents));
+    // A key given twice: JSON.parse keeps the last, the scanner leaves it to JSON.parse.
+    const events = JSON.stringify(msg.logEvents);
+    const text = JSON.stringify({ ...msg, twice: 1 }).replace('"twice":1', '"logEvents":' + events);
     const lazy = decoder.decodePayload(gzipSync(Buffer.from(text)).toString('base64'));
     if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
     expect(whole(lazy)).toEqual(msg);
