@@ -6,7 +6,7 @@
 import type { DataMessage, LogEvent } from './decode.js';
 import { documentId, streamKey } from './doc-id.js';
 import { DailyIndexNamer } from './index-name.js';
-import { jsonString, type RecordParser } from './parse.js';
+import { jsonString, type BulkHead, type RecordParser } from './parse.js';
 
 /** Where a record was given up on. */
 export type DeadLetterStage = 'decode' | 'parse' | 'index';
@@ -38,14 +38,12 @@ export interface Origin {
   readonly logStream: string;
 }
 
-/** One document to write: its action and source lines, and where it came from. */
+/** One document to write: its `_bulk` lines, and where it came from. */
 export interface BulkItem {
   readonly id: string;
   readonly index: string;
-  /** The action line `{"index":{"_index":...,"_id":...}}`, without its newline. */
-  readonly action: string;
-  /** The document's JSON, without its newline. */
-  readonly doc: string;
+  /** The action line `{"index":{"_index":...,"_id":...}}` and the document's JSON, each followed by a newline. */
+  readonly lines: string;
   readonly event: LogEvent;
   readonly origin: Origin;
 }
@@ -62,6 +60,19 @@ export interface PlanOptions {
   readonly namer: DailyIndexNamer;
 }
 
+/** The action line of the record being planned; one per payload, refilled per record. */
+class IndexAction implements BulkHead {
+  id = '';
+  timestampMs = 0;
+  index = '';
+  constructor(readonly namer: DailyIndexNamer) {}
+
+  line(startSec: number | null): string {
+    this.index = this.namer.forSeconds(startSec ?? Math.floor(this.timestampMs / 1000));
+    return '{"index":{"_index":"' + this.index + '","_id":' + jsonString(this.id) + '}}\n';
+  }
+}
+
 /** Plans the writes of a DATA_MESSAGE. One bad record never sinks the others. */
 export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): BulkPlan {
   const items: BulkItem[] = [];
@@ -76,19 +87,20 @@ export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): Bulk
     timestamp: event?.timestamp,
     message: event?.message,
   });
+  const action = new IndexAction(namer);
   for (const event of msg.logEvents) {
     if (typeof event?.message !== 'string' || typeof event.id !== 'string' || event.id === '') {
       deadLetters.push(letter(event, 'log event lacks a string id or message'));
       continue;
     }
-    const r = parser.toJson(event.message, event.timestamp);
+    action.id = documentId(key, event.id);
+    action.timestampMs = event.timestamp;
+    const r = parser.toBulkLines(event.message, event.timestamp, action);
     if (!r.ok) {
       deadLetters.push(letter(event, r.reason));
       continue;
     }
-    const id = documentId(key, event.id);
-    const index = namer.forSeconds(r.startSec ?? Math.floor(event.timestamp / 1000));
-    items.push({ id, index, action: '{"index":{"_index":"' + index + '","_id":' + jsonString(id) + '}}', doc: r.value, event, origin });
+    items.push({ id: action.id, index: action.index, lines: r.value, event, origin });
   }
   return { items, deadLetters };
 }
@@ -99,7 +111,7 @@ export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkIt
   let current: BulkItem[] = [];
   let size = 0;
   for (const item of items) {
-    const n = Buffer.byteLength(item.action, 'utf8') + Buffer.byteLength(item.doc, 'utf8') + 2;
+    const n = Buffer.byteLength(item.lines, 'utf8');
     if (current.length > 0 && size + n > maxBytes) {
       chunks.push(current);
       current = [];
@@ -117,12 +129,7 @@ export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkIt
  * newline. Joined once, so the body is one flat string however many items.
  */
 export function bulkBody(items: readonly BulkItem[]): string {
-  const lines = new Array<string>(2 * items.length + 1);
-  let k = 0;
-  for (const item of items) {
-    lines[k++] = item.action;
-    lines[k++] = item.doc;
-  }
-  lines[k] = '';
-  return lines.join('\n');
+  const lines = new Array<string>(items.length);
+  for (let k = 0; k < items.length; k++) lines[k] = items[k]!.lines;
+  return lines.join('');
 }

@@ -76,19 +76,42 @@ class Cursor {
     const s = this.s;
     if (s[this.pos] !== QUOTE) throw BAIL;
     const start = this.pos + 1;
-    const end = s.indexOf(QUOTE, start);
-    if (end < 0) throw BAIL;
+    // A loop in JS, not Buffer#indexOf: strings here are short, and a call
+    // into C++ per string costs more than reading their bytes.
     // Control characters are invalid in JSON strings; escapes need decoding;
     // bytes past ASCII need UTF-8 decoding.
     let ascii = true;
-    for (let i = start; i < end; i++) {
-      const c = s[i]!;
+    let i = start;
+    for (let c = s[i]; c !== QUOTE; c = s[++i]) {
+      if (c === undefined) throw BAIL;
       if (c === BACKSLASH || c < 0x20) return -1;
       if (c > 0x7f) ascii = false;
     }
     this.ascii = ascii;
-    this.pos = end + 1;
+    this.pos = i + 1;
     return start;
+  }
+
+  /**
+   * Reads a log event's key: ID, TIMESTAMP, MESSAGE or OTHER. Compared as
+   * bytes, so the some 800,000 keys of a large batch make no strings.
+   */
+  eventKey(): number {
+    const start = this.stringRange();
+    // An escaped key could still spell one of ours: decode it.
+    if (start < 0) {
+      const key = this.escapedString();
+      return EVENT_KEYS.find(([k]) => k.toString('latin1') === key)?.[1] ?? OTHER;
+    }
+    const length = this.pos - 1 - start;
+    const s = this.s;
+    for (const [k, code] of EVENT_KEYS) {
+      if (k.length !== length) continue;
+      let i = 0;
+      while (i < length && s[start + i] === k[i]) i++;
+      if (i === length) return code;
+    }
+    return OTHER;
   }
 
   /** Rare: lets JSON.parse decode exactly the string literal at `pos`. */
@@ -138,16 +161,13 @@ class Cursor {
     this.ws();
     const s = this.s;
     if (s[this.pos] !== QUOTE) throw BAIL;
-    let end = this.pos;
-    for (;;) {
-      end = s.indexOf(QUOTE, end + 1);
-      if (end < 0) throw BAIL;
-      // The quote ends the string unless an odd number of backslashes precede it.
-      let b = end - 1;
-      while (s[b] === BACKSLASH) b--;
-      if ((end - 1 - b) % 2 === 0) break;
+    let i = this.pos + 1;
+    for (let c = s[i]; c !== QUOTE; c = s[++i]) {
+      if (c === undefined) throw BAIL;
+      // The escaped character, a quote perhaps, is not the end.
+      if (c === BACKSLASH) i++;
     }
-    this.pos = end + 1;
+    this.pos = i + 1;
   }
 
   /** Steps over one value of any type, checking its structure. */
@@ -157,6 +177,7 @@ class Cursor {
     if (c === QUOTE) {
       this.skipString();
     } else if (c === LBRACE) {
+      if (this.skipFlatObject()) return;
       this.pos++;
       if (this.take(RBRACE)) return;
       do {
@@ -177,10 +198,56 @@ class Cursor {
     else this.number();
   }
 
+  /**
+   * Steps over an object whose values are all strings, written without white
+   * space (`extractedFields`, as CloudWatch writes it), in one tight loop.
+   * Returns false, not having moved, at anything else: {@link skip} then
+   * walks it the general way.
+   */
+  private skipFlatObject(): boolean {
+    const s = this.s;
+    let i = this.pos + 1;
+    if (s[i] === RBRACE) {
+      this.pos = i + 1;
+      return true;
+    }
+    for (;;) {
+      // A key, then a value: both strings.
+      for (let n = 0; n < 2; n++) {
+        if (s[i] !== QUOTE) return false;
+        for (let c = s[++i]; c !== QUOTE; c = s[++i]) {
+          if (c === undefined) return false;
+          if (c === BACKSLASH) i++;
+        }
+        i++;
+        if (n === 0) {
+          if (s[i] !== COLON) return false;
+          i++;
+        }
+      }
+      const c = s[i++];
+      if (c === RBRACE) break;
+      if (c !== COMMA) return false;
+    }
+    this.pos = i;
+    return true;
+  }
+
   private word(w: Buffer): boolean {
     return this.s.subarray(this.pos, this.pos + w.length).equals(w);
   }
 }
+
+// Log event keys, told apart by {@link Cursor.eventKey} without making strings.
+const OTHER = 0;
+const ID = 1;
+const TIMESTAMP = 2;
+const MESSAGE = 3;
+const EVENT_KEYS: readonly (readonly [Buffer, number])[] = [
+  [Buffer.from('id'), ID],
+  [Buffer.from('timestamp'), TIMESTAMP],
+  [Buffer.from('message'), MESSAGE],
+];
 
 // How a string kept as a byte range is made into a JS string.
 const LATIN1 = 0;
@@ -228,11 +295,11 @@ export class EventIndex {
     cur.expect(LBRACE);
     if (!cur.take(RBRACE)) {
       do {
-        const key = cur.string();
+        const key = cur.eventKey();
         cur.expect(COLON);
-        if (key === 'id') this.#range(cur, at);
-        else if (key === 'timestamp') timestamp = cur.number();
-        else if (key === 'message') this.#range(cur, at + 3);
+        if (key === ID) this.#range(cur, at);
+        else if (key === TIMESTAMP) timestamp = cur.number();
+        else if (key === MESSAGE) this.#range(cur, at + 3);
         else cur.skip();
       } while (cur.take(COMMA));
       cur.expect(RBRACE);

@@ -34,6 +34,22 @@ describe('scanDataMessage', () => {
     }
   });
 
+  it('reads keys written with escapes, and steps over extractedFields of any shape', () => {
+    const msg = dataMessage([defaultRecord(), defaultRecord({ bytes: 7 })]);
+    const fields = [
+      { a: 'x', b: 'quote " and \\ back\\', c: '' }, // the flat shape CloudWatch writes, escapes included
+      {}, // empty
+      { a: { nested: ['}', '{'] }, b: 1, c: null }, // not flat: the general walk
+    ];
+    for (const extractedFields of fields) {
+      const text = JSON.stringify({ ...msg, logEvents: msg.logEvents.map((e) => ({ id: e.id, timestamp: e.timestamp, extractedFields, message: e.message })) })
+        .replaceAll('"id":', '"\\u0069d":')
+        .replaceAll('"message":', '"mess\\u0061ge":');
+      expect(text).toContain('\\u0069d');
+      expect(scanDataMessage(Buffer.from(text))).toEqual(viaJsonParse(text));
+    }
+  });
+
   it('declines whatever it is not sure of, so JSON.parse decides', () => {
     const good = JSON.stringify(dataMessage([defaultRecord()]));
     for (const text of [
