@@ -49,12 +49,31 @@ export function geoFrom(values: FormatAndGeoValues): GeoLookup | undefined {
 // write would be external memory that outlives the write until a GC notices.
 let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
-/** Writes all of a string to a file descriptor, waiting out EAGAIN on a non-blocking pipe. */
-export function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * scratch.length));
-  scratch.write(text, 0, bytes, 'utf8');
-  let buf = scratch.subarray(0, bytes);
+/**
+ * Writes all of a string, or of several one after the other, to a file
+ * descriptor, waiting out EAGAIN on a non-blocking pipe. Several strings are
+ * encoded one by one into the buffer, never joined into one.
+ */
+export function writeAll(fd: number, text: string | readonly string[]): void {
+  const texts = typeof text === 'string' ? [text] : text;
+  let used = 0;
+  for (const t of texts) {
+    // ASCII, as nearly all is, needs as many bytes as characters: count them only when they may not fit.
+    if (used + 3 * t.length > scratch.length) {
+      const bytes = Buffer.byteLength(t, 'utf8');
+      if (used + bytes > scratch.length) {
+        flush(fd, used);
+        used = 0;
+        if (bytes > scratch.length) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * scratch.length));
+      }
+    }
+    used += scratch.write(t, used, 'utf8');
+  }
+  flush(fd, used);
+}
+
+function flush(fd: number, length: number): void {
+  let buf = scratch.subarray(0, length);
   while (buf.length > 0) {
     try {
       buf = buf.subarray(writeSync(fd, buf));

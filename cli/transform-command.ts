@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { bulkBody, planBulk } from '../src/bulk.js';
+import { planBulk } from '../src/bulk.js';
 import { LazyPayloadDecoder } from '../src/decode.js';
 import { FlowLogError } from '../src/errors.js';
 import { DailyIndexNamer } from '../src/index-name.js';
@@ -50,7 +50,7 @@ export async function runTransformCommand(argv: readonly string[]): Promise<numb
     // payload's being promoted and held until a full collection.
     for (let from = 0; from < msg.eventCount; from += SLICE) {
       const plan = planBulk({ ...msg, logEvents: msg.events(from, from + SLICE) }, { parser, namer });
-      if (plan.items.length > 0) writeAll(1, bulkBody(plan.items));
+      writeAll(1, plan.items.map((item) => item.lines));
       for (const l of plan.deadLetters) {
         problems++;
         process.stderr.write(`${file}: event ${l.id}: ${l.reason}\n`);
