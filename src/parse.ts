@@ -45,16 +45,18 @@ function needsEscape(s: string): boolean {
 /** A string as JSON text; the common all-ASCII case skips JSON.stringify. */
 export const jsonString = (s: string): string => (needsEscape(s) ? JSON.stringify(s) : '"' + s + '"');
 
-/** Reads a token of an integer field: its number, or NaN when it is not a non-negative integer. */
-function readInteger(tok: string): number {
+/**
+ * Whether a token of an integer field is a non-negative integer. Only
+ * checked here: the value is converted later, for the few fields that need it.
+ */
+function isInteger(tok: string): boolean {
   const n = tok.length;
-  if (n === 0 || n > 16) return NaN;
+  if (n === 0 || n > 16) return false;
   for (let i = 0; i < n; i++) {
     const c = tok.charCodeAt(i);
-    if (c < 48 || c > 57) return NaN;
+    if (c < 48 || c > 57) return false;
   }
-  const v = Number(tok);
-  return n <= MAX_SAFE_DIGITS || Number.isSafeInteger(v) ? v : NaN;
+  return n <= MAX_SAFE_DIGITS || Number.isSafeInteger(Number(tok));
 }
 
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
@@ -173,7 +175,7 @@ export class RecordParser {
     for (let i = 0; i < this.width; i++) {
       const tok = toks[i]!;
       if (tok === '-') continue;
-      if (this.isInt[i] && Number.isNaN(readInteger(tok))) {
+      if (this.isInt[i] && !isInteger(tok)) {
         return `field "${this.fields[i]!.name}" must be a non-negative integer or "-", found ${JSON.stringify(tok)}`;
       }
       if (this.isIp[i]) {
