@@ -6,12 +6,12 @@
  * and https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { CfnFlowLog } from 'aws-cdk-lib/aws-ec2';
+import { CfnFlowLog, type CfnFlowLogProps } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StorageClass, type Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { formatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
 import type { TrafficType, TransitionStorageClass } from '../config.js';
 import { secureBucket } from './secure-bucket.js';
@@ -61,6 +61,9 @@ export interface FlowLogCaptureProps {
   readonly bucket?: BucketDestinationProps;
 }
 
+/** The props of a flow log that say where its records go. */
+type FlowLogDestination = Pick<CfnFlowLogProps, 'logDestinationType' | 'logDestination' | 'logGroupName' | 'deliverLogsPermissionArn' | 'destinationOptions'>;
+
 const STORAGE_CLASSES: Readonly<Record<TransitionStorageClass, StorageClass>> = {
   STANDARD_IA: StorageClass.INFREQUENT_ACCESS,
   ONEZONE_IA: StorageClass.ONE_ZONE_INFREQUENT_ACCESS,
@@ -84,9 +87,21 @@ export class FlowLogCapture extends Construct {
   constructor(scope: Construct, id: string, props: FlowLogCaptureProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const trafficType = props.trafficType ?? 'ALL';
-    const maxAggregationInterval = props.aggregationInterval ?? 600;
-    const logFormat = formatString(props.format);
+    // What every flow log shares; each destination adds where its records go.
+    const flowLogPerVpc = (idPrefix: string, destination: FlowLogDestination, dependency: IDependable | undefined): void => {
+      for (const vpcId of props.vpcIds) {
+        const flowLog = new CfnFlowLog(this, `${idPrefix}-${vpcId}`, {
+          resourceId: vpcId,
+          resourceType: 'VPC',
+          trafficType: props.trafficType ?? 'ALL',
+          maxAggregationInterval: props.aggregationInterval ?? 600,
+          logFormat: formatString(props.format),
+          ...destination,
+        });
+        if (dependency) flowLog.node.addDependency(dependency);
+        this.flowLogs.push(flowLog);
+      }
+    };
 
     if (props.logGroup) {
       const logGroupName = props.logGroup.logGroupName ?? `/vpc-flow-logs/${stack.stackName}`;
@@ -109,21 +124,12 @@ export class FlowLogCapture extends Construct {
       // What the L2 FlowLog grants, scoped to this one log group (the docs' example uses "*").
       logGroup.grantWrite(deliveryRole);
       logGroup.grant(deliveryRole, 'logs:DescribeLogStreams');
-      for (const vpcId of props.vpcIds) {
-        const flowLog = new CfnFlowLog(this, `ToLogs-${vpcId}`, {
-          resourceId: vpcId,
-          resourceType: 'VPC',
-          trafficType,
-          maxAggregationInterval,
-          logFormat,
-          logDestinationType: 'cloud-watch-logs',
-          logGroupName: logGroup.logGroupName,
-          deliverLogsPermissionArn: deliveryRole.roleArn,
-        });
-        // The role's policy must exist before the flow log first delivers (the role itself is referenced).
-        flowLog.node.addDependency(deliveryRole.node.findChild('DefaultPolicy'));
-        this.flowLogs.push(flowLog);
-      }
+      // The role's policy must exist before the flow log first delivers (the role itself is referenced).
+      flowLogPerVpc(
+        'ToLogs',
+        { logDestinationType: 'cloud-watch-logs', logGroupName: logGroup.logGroupName, deliverLogsPermissionArn: deliveryRole.roleArn },
+        deliveryRole.node.findChild('DefaultPolicy'),
+      );
       this.logGroup = logGroup;
       this.deliveryRole = deliveryRole;
     }
@@ -170,20 +176,15 @@ export class FlowLogCapture extends Construct {
           conditions: sourceConditions,
         }),
       );
-      for (const vpcId of props.vpcIds) {
-        const flowLog = new CfnFlowLog(this, `ToS3-${vpcId}`, {
-          resourceId: vpcId,
-          resourceType: 'VPC',
-          trafficType,
-          maxAggregationInterval,
-          logFormat,
+      flowLogPerVpc(
+        'ToS3',
+        {
           logDestinationType: 's3',
           logDestination: `${bucket.bucketArn}/${FLOW_LOG_PREFIX}`,
           destinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: false, PerHourPartition: false },
-        });
-        if (bucket.policy) flowLog.node.addDependency(bucket.policy);
-        this.flowLogs.push(flowLog);
-      }
+        },
+        bucket.policy,
+      );
       this.bucket = bucket;
     }
   }
