@@ -129,7 +129,5 @@ export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkIt
  * newline. Joined once, so the body is one flat string however many items.
  */
 export function bulkBody(items: readonly BulkItem[]): string {
-  const lines = new Array<string>(items.length);
-  for (let k = 0; k < items.length; k++) lines[k] = items[k]!.lines;
-  return lines.join('');
+  return items.map((item) => item.lines).join('');
 }

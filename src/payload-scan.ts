@@ -32,6 +32,22 @@ const NULL = Buffer.from('null');
 class Bail extends Error {}
 const BAIL = new Bail();
 
+/**
+ * Where the string whose opening quote is at `open` ends (its closing
+ * quote), or -1 if the bytes end first. A loop in JS, not Buffer#indexOf:
+ * strings here are short, and a call into C++ per string costs more than
+ * reading their bytes.
+ */
+function closingQuote(s: Buffer, open: number): number {
+  let i = open + 1;
+  for (let c = s[i]; c !== QUOTE; c = s[++i]) {
+    if (c === undefined) return -1;
+    // The escaped character, a quote perhaps, is not the end.
+    if (c === BACKSLASH) i++;
+  }
+  return i;
+}
+
 /** A cursor over UTF-8 JSON bytes; every method throws BAIL on a surprise. */
 class Cursor {
   pos = 0;
@@ -76,9 +92,7 @@ class Cursor {
     const s = this.s;
     if (s[this.pos] !== QUOTE) throw BAIL;
     const start = this.pos + 1;
-    // A loop in JS, not Buffer#indexOf: strings here are short, and a call
-    // into C++ per string costs more than reading their bytes.
-    // Control characters are invalid in JSON strings; escapes need decoding;
+    // A loop in JS, as in closingQuote. Control characters are invalid in JSON strings; escapes need decoding;
     // bytes past ASCII need UTF-8 decoding.
     let ascii = true;
     let i = start;
@@ -161,13 +175,9 @@ class Cursor {
     this.ws();
     const s = this.s;
     if (s[this.pos] !== QUOTE) throw BAIL;
-    let i = this.pos + 1;
-    for (let c = s[i]; c !== QUOTE; c = s[++i]) {
-      if (c === undefined) throw BAIL;
-      // The escaped character, a quote perhaps, is not the end.
-      if (c === BACKSLASH) i++;
-    }
-    this.pos = i + 1;
+    const end = closingQuote(s, this.pos);
+    if (end < 0) throw BAIL;
+    this.pos = end + 1;
   }
 
   /** Steps over one value of any type, checking its structure. */
@@ -215,10 +225,8 @@ class Cursor {
       // A key, then a value: both strings.
       for (let n = 0; n < 2; n++) {
         if (s[i] !== QUOTE) return false;
-        for (let c = s[++i]; c !== QUOTE; c = s[++i]) {
-          if (c === undefined) return false;
-          if (c === BACKSLASH) i++;
-        }
+        i = closingQuote(s, i);
+        if (i < 0) return false;
         i++;
         if (n === 0) {
           if (s[i] !== COLON) return false;
@@ -356,7 +364,11 @@ export interface LazyDataMessage extends Omit<DataMessage, 'logEvents'> {
  */
 export function scanDataMessage(json: Buffer): DataMessage | undefined {
   const m = scanDataMessageLazily(json);
-  if (m === undefined) return undefined;
+  return m === undefined ? undefined : wholeMessage(m);
+}
+
+/** A lazy message with all its events made. */
+export function wholeMessage(m: LazyDataMessage): DataMessage {
   const { messageType, owner, logGroup, logStream, subscriptionFilters } = m;
   return { messageType, owner, logGroup, logStream, subscriptionFilters, logEvents: m.events(0, m.eventCount) };
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, decodePayload, LazyPayloadDecoder, type DataMessage, type LazyDataMessage } from '../../src/decode.js';
+import { decodeEvent, decodePayload, LazyPayloadDecoder } from '../../src/decode.js';
+import { wholeMessage } from '../../src/payload-scan.js';
 import { DecodeError } from '../../src/errors.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../helpers/events.js';
 
@@ -55,17 +56,12 @@ describe('decodeEvent', () => {
 });
 
 describe('LazyPayloadDecoder', () => {
-  const whole = (m: LazyDataMessage): DataMessage => {
-    const { messageType, owner, logGroup, logStream, subscriptionFilters } = m;
-    return { messageType, owner, logGroup, logStream, subscriptionFilters, logEvents: m.events(0, m.eventCount) };
-  };
-
   it('gives, slice by slice, the events decodeEvent gives at once', () => {
     const msg = dataMessage(Array.from({ length: 1100 }, (_, i) => defaultRecord({ bytes: i })));
     const lazy = new LazyPayloadDecoder().decodeEvent(subscriptionEvent(msg));
     if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
     expect(lazy.eventCount).toBe(1100);
-    expect(whole(lazy)).toEqual(decodeEvent(subscriptionEvent(msg)));
+    expect(wholeMessage(lazy)).toEqual(decodeEvent(subscriptionEvent(msg)));
     const slices = [lazy.events(0, 500), lazy.events(500, 1000), lazy.events(1000, 1500)];
     expect(slices.map((s) => s.length)).toEqual([500, 500, 100]);
     expect(slices.flat()).toEqual(msg.logEvents);
@@ -79,7 +75,7 @@ describe('LazyPayloadDecoder', () => {
     for (const msg of [big, small, big, small]) {
       const lazy = decoder.decodeEvent(subscriptionEvent(msg));
       if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
-      expect(whole(lazy)).toEqual(msg);
+      expect(wholeMessage(lazy)).toEqual(msg);
     }
   });
 
@@ -91,7 +87,7 @@ describe('LazyPayloadDecoder', () => {
     const text = JSON.stringify({ ...msg, twice: 1 }).replace('"twice":1', '"logEvents":' + events);
     const lazy = decoder.decodePayload(gzipSync(Buffer.from(text)).toString('base64'));
     if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
-    expect(whole(lazy)).toEqual(msg);
+    expect(wholeMessage(lazy)).toEqual(msg);
     expect(decoder.decodeEvent(subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))).toEqual({ messageType: 'CONTROL_MESSAGE' });
     expect(stageOf(() => decoder.decodePayload('abc'))).toBe('base64');
     expect(stageOf(() => decoder.decodePayload(gzipSync(Buffer.from('{"messageType": DATA')).toString('base64')))).toBe('json');
