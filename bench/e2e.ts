@@ -11,7 +11,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { DEFAULT_GEO_DIR } from '../cli/common.js';
-import { generateDay, toSubscriptionEvents } from '../src/traffic.js';
+import { generateDay, toSubscriptionEvents } from '../testkit/traffic.js';
 import { startOpenSearch } from '../scripts/opensearch.mjs';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, batch: { type: 'string', default: '10000' }, gzip: { type: 'boolean', default: false } } });
@@ -27,7 +27,7 @@ try {
   const handler = createIngestHandler({ ...config, connection: { ...config.connection, compression: values.gzip } }, { quiet: true });
   const client = new Client({ node: url });
   await client.indices.delete({ index: 'bench-e2e-*' }).catch(() => undefined);
-  // The demo's realistic day (src/traffic.ts), built up front so only ingestion is timed.
+  // The demo's realistic day (testkit/traffic.ts), built up front so only ingestion is timed.
   const events = toSubscriptionEvents(generateDay({ date: '2026-11-22', records: total, seed: 1 }).streams, { batchSize: batch });
   const context = { getRemainingTimeInMillis: () => 60_000 };
   await handler(events[0]!, context); // template install and JIT warm-up, not timed

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RecordParser } from '../src/parse.js';
+import { RecordParser } from '../src/format/parse.js';
 import { FORMAT_AND_GEO_OPTIONS, formatFrom, geoFrom, writeAll } from './common.js';
 
 const HELP = `usage: flowlogs parse [--format FMT] [--geoip-dir DIR | --geoip-database FILE | --no-geoip] < records

@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { loadPartitionConfig } from '../lambdas/partitions/config.js';
 import { ConfigError } from '../src/errors.js';
-import { addPartitionsStatements, dayRange, parseDay } from '../src/partitions.js';
+import { addPartitionsStatements, dayRange, parseDay } from '../src/athena/partitions.js';
 import { PARTITION_ENV } from '../src/settings.js';
 
 /** The longest range one command takes: ten years of days. */

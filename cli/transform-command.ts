@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { planBulk } from '../src/bulk.js';
-import { LazyPayloadDecoder } from '../src/decode.js';
+import { planBulk } from '../src/ingest/bulk.js';
+import { LazyPayloadDecoder } from '../src/ingest/decode.js';
 import { FlowLogError } from '../src/errors.js';
-import { DailyIndexNamer } from '../src/index-name.js';
-import { RecordParser } from '../src/parse.js';
+import { DailyIndexNamer } from '../src/ingest/index-name.js';
+import { RecordParser } from '../src/format/parse.js';
 import { DEFAULTS, INGEST_ENV } from '../src/settings.js';
 import { FORMAT_AND_GEO_OPTIONS, formatFrom, geoFrom, writeAll } from './common.js';
 

@@ -7,9 +7,9 @@
  *
  * Starts the embedded engine (scripts/opensearch.mjs), or uses OPENSEARCH_URL
  * when set; builds the GeoIP data when missing (scripts/build-geo.mjs);
- * generates the day (src/traffic.ts); wraps it as CloudWatch Logs
+ * generates the day (testkit/traffic.ts); wraps it as CloudWatch Logs
  * subscription events and drives them through createIngestHandler, a few at
- * a time like concurrent Lambda instances; prints the reports (src/search-reports.ts)
+ * a time like concurrent Lambda instances; prints the reports (src/reports/search-reports.ts)
  * and where to look at the data. Progress goes to stderr, reports to stdout.
  */
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -21,12 +21,12 @@ import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { buildGeo, DEFAULT_GEO_DIR } from '../scripts/build-geo.mjs';
 import { OpenSearchHarnessError, startOpenSearch, type RunningOpenSearch } from '../scripts/opensearch.mjs';
-import { openGeoLookup, type GeoLookup } from '../src/geoip.js';
-import { indexPattern } from '../src/index-name.js';
-import { STANDARD_REPORTS } from '../src/reports.js';
-import { GEO_REPORTS, reportTable, searchReport, type ReportRow, type ReportTable, type SearchReportId } from '../src/search-reports.js';
+import { openGeoLookup, type GeoLookup } from '../src/enrich/geoip.js';
+import { indexPattern } from '../src/ingest/index-name.js';
+import { STANDARD_REPORTS } from '../src/reports/reports.js';
+import { GEO_REPORTS, reportTable, searchReport, type ReportRow, type ReportTable, type SearchReportId } from '../src/reports/search-reports.js';
 import { DEFAULTS } from '../src/settings.js';
-import { generateDay, toSubscriptionEvents, type TrafficDay } from '../src/traffic.js';
+import { generateDay, toSubscriptionEvents, type TrafficDay } from '../testkit/traffic.js';
 
 const USAGE = `usage: npx tsx demo/main.ts [options]
 

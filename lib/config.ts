@@ -8,7 +8,7 @@
  * naming the setting, the value given and what is allowed.
  */
 import { ConfigError, FlowLogError } from '../src/errors.js';
-import { DEFAULT_FORMAT, formatOf, parseFormatString, type FlowLogFormat } from '../src/flow-log-schema.js';
+import { DEFAULT_FORMAT, formatOf, parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 import { DEFAULTS } from '../src/settings.js';
 
 /** Which traffic a flow log records. */
@@ -48,7 +48,7 @@ export interface FlowLogsProps {
   readonly aggregationInterval?: number;
   /**
    * Fields of the flow-log record, in order, by name from the shared field list
-   * (`src/flow-log-schema.ts`, hyphen or underscore spelling), or `'default'`.
+   * (`src/format/flow-log-schema.ts`, hyphen or underscore spelling), or `'default'`.
    * The flow log's LogFormat, the subscription filter, the index mapping and the
    * Glue table all come from this one list.
    * @default 'default' - the 14 version-2 fields
@@ -487,12 +487,12 @@ const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 function logFormat(value: unknown): FlowLogFormat {
   if (value === undefined || value === 'default') return DEFAULT_FORMAT;
   if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
-    throw invalid('logFormat', value, '"default" or a list of field names from src/flow-log-schema.ts');
+    throw invalid('logFormat', value, '"default" or a list of field names from src/format/flow-log-schema.ts');
   }
   try {
     return formatOf(value);
   } catch (error) {
-    if (error instanceof FlowLogError) throw invalid('logFormat', value, `"default" or a list of distinct field names from src/flow-log-schema.ts (${error.message})`, error);
+    if (error instanceof FlowLogError) throw invalid('logFormat', value, `"default" or a list of distinct field names from src/format/flow-log-schema.ts (${error.message})`, error);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 // Types of scripts/build-geo.mjs, for the TypeScript tests that run it.
 
-/** Layout version of the files build-geo writes; src/geoip.ts checks it. */
+/** Layout version of the files build-geo writes; src/enrich/geoip.ts checks it. */
 export declare const GEO_FORMAT: number;
 
 /** geo-data/ at the repo root. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the geo data that src/geoip.ts reads:
+// Builds the geo data that src/enrich/geoip.ts reads:
 //
 //   node scripts/build-geo.mjs [--out DIR] [--force]
 //

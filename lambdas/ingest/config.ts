@@ -4,7 +4,7 @@
  * naming the variable.
  */
 import { ConfigError } from '../../src/errors.js';
-import { parseFormatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
+import { parseFormatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
 import type { OpenSearchConnection } from '../shared/opensearch.js';
 

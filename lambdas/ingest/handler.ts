@@ -1,17 +1,17 @@
 /**
  * `IngestFunction`: the CloudWatch Logs subscription target. Thin: it reads
  * its configuration once, wires the OpenSearch transport, the dead-letter
- * sink and Powertools, and hands each event to the pure core (src/ingest.ts).
+ * sink and Powertools, and hands each event to the pure core (src/ingest/pipeline.ts).
  */
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { openGeoLookup } from '../../src/geoip.js';
-import { DailyIndexNamer } from '../../src/index-name.js';
-import { indexLayout } from '../../src/index-template.js';
-import { ingestEvent, type IngestSummary } from '../../src/ingest.js';
-import { RecordParser } from '../../src/parse.js';
+import { openGeoLookup } from '../../src/enrich/geoip.js';
+import { DailyIndexNamer } from '../../src/ingest/index-name.js';
+import { indexLayout } from '../../src/ingest/index-template.js';
+import { ingestEvent, type IngestSummary } from '../../src/ingest/pipeline.js';
+import { RecordParser } from '../../src/format/parse.js';
 import { DeliveryError } from '../../src/errors.js';
-import type { DeadLetterSink } from '../../src/dead-letters.js';
+import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
 import { fileDeadLetterSink, s3DeadLetterSink } from '../shared/dead-letter-sinks.js';
 import { clientTransport, createOpenSearchClient, ensureIndexLayout } from '../shared/opensearch.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';

@@ -1,6 +1,6 @@
 /**
  * One daily run of the partition function: list the look-back window's day
- * folders, plan (src/partitions.ts), and run the one ADD IF NOT EXISTS
+ * folders, plan (src/athena/partitions.ts), and run the one ADD IF NOT EXISTS
  * PARTITION statement.
  *
  * Existing partitions are not read from Glue: the statement's IF NOT EXISTS
@@ -10,7 +10,7 @@
  */
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { addPartitionsStatements, dayOf, lookbackWindow, planDailyPartitions, type Day } from '../../src/partitions.js';
+import { addPartitionsStatements, dayOf, lookbackWindow, planDailyPartitions, type Day } from '../../src/athena/partitions.js';
 import { runStatement, type RunStatementOptions } from './athena.js';
 import type { PartitionConfig } from './config.js';
 import { daysWithData } from './s3-days.js';

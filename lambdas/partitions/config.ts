@@ -5,7 +5,7 @@
  * ConfigError naming the variable.
  */
 import { ConfigError, FlowLogError } from '../../src/errors.js';
-import { checkIdentifier, checkLocation, type FlowLogLocation, type TableRef } from '../../src/partitions.js';
+import { checkIdentifier, checkLocation, type FlowLogLocation, type TableRef } from '../../src/athena/partitions.js';
 import { DEFAULTS, PARTITION_ENV } from '../../src/settings.js';
 
 export interface PartitionConfig {

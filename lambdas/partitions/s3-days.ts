@@ -6,7 +6,7 @@
  * retry strategy ({@link createS3Client}).
  */
 import { paginateListObjectsV2, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { dayFromPrefix, monthPrefixes, type Day, type FlowLogLocation } from '../../src/partitions.js';
+import { dayFromPrefix, monthPrefixes, type Day, type FlowLogLocation } from '../../src/athena/partitions.js';
 import { SDK_RETRY } from './retry.js';
 
 /** An S3 client with the SDK's adaptive retry strategy. */

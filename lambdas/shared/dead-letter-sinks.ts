@@ -6,8 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DeadLetter } from '../../src/bulk.js';
-import { serializeDeadLetters, type DeadLetterSink } from '../../src/dead-letters.js';
+import type { DeadLetter } from '../../src/ingest/bulk.js';
+import { serializeDeadLetters, type DeadLetterSink } from '../../src/ingest/dead-letters.js';
 
 /** Dead letters as NDJSON objects in a bucket, encrypted by the bucket's default. */
 export function s3DeadLetterSink(s3: S3Client, bucket: string): DeadLetterSink {

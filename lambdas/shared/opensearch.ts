@@ -6,8 +6,8 @@
  */
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
-import { httpStatusOf, type BulkItemResponse, type BulkTransport } from '../../src/deliver.js';
-import type { IndexLayout } from '../../src/index-template.js';
+import { httpStatusOf, type BulkItemResponse, type BulkTransport } from '../../src/ingest/deliver.js';
+import type { IndexLayout } from '../../src/ingest/index-template.js';
 
 /** How to reach the cluster. */
 export interface OpenSearchConnection {

@@ -6,7 +6,7 @@
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { FlowLogFormat } from '../../src/flow-log-schema.js';
+import type { FlowLogFormat } from '../../src/format/flow-log-schema.js';
 
 export interface AthenaAnalyticsProps {
   /** Bucket the flow log writes to (plain text, default AWS layout, no Hive prefixes, daily). */

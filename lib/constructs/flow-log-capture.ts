@@ -12,7 +12,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StorageClass, type Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IDependable } from 'constructs';
-import { formatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
+import { formatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import type { TrafficType, TransitionStorageClass } from '../config.js';
 import { secureBucket } from './secure-bucket.js';
 

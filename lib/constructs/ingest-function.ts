@@ -16,7 +16,7 @@ import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
-import { filterPattern, formatString, type FlowLogFormat } from '../../src/flow-log-schema.js';
+import { filterPattern, formatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
 import { acknowledge, acknowledgeWildcardResource } from './nag.js';
 import { secureBucket } from './secure-bucket.js';

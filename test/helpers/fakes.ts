@@ -2,9 +2,9 @@
  * In-memory stand-ins for the two I/O ports of the core: a `_bulk` transport
  * scripted per item, and a dead-letter sink.
  */
-import type { DeadLetter } from '../../src/bulk.js';
-import type { DeadLetterSink } from '../../src/dead-letters.js';
-import type { BulkItemResponse, BulkTransport } from '../../src/deliver.js';
+import type { DeadLetter } from '../../src/ingest/bulk.js';
+import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
+import type { BulkItemResponse, BulkTransport } from '../../src/ingest/deliver.js';
 
 /** A transport that answers each item by asking `answer(id, attempt)`, and records what it saw. */
 export function scriptedTransport(answer: (id: string, attempt: number) => BulkItemResponse | Error): BulkTransport & { requests: string[][]; indexed: Map<string, number> } {

@@ -2,7 +2,7 @@
  * The table and flow-log location the partition tests share, and the
  * environment that names them to the partition function and the CLI.
  */
-import type { FlowLogLocation, TableRef } from '../../src/partitions.js';
+import type { FlowLogLocation, TableRef } from '../../src/athena/partitions.js';
 import { PARTITION_ENV } from '../../src/settings.js';
 
 export const TABLE: TableRef = { database: 'vpcflowlogs', table: 'vpc_flow_logs' };

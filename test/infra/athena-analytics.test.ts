@@ -7,10 +7,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { AthenaAnalytics, DEFAULT_BYTES_SCANNED_CUTOFF, databaseNameFor, REPORT_DAYS, workgroupNameFor } from '../../lib/constructs/athena-analytics.js';
 import type { AthenaAnalyticsProps } from '../../lib/constructs/athena-analytics-props.js';
-import { athenaReports, createTableStatement, projectionProperties } from '../../src/athena-sql.js';
-import { DEFAULT_FORMAT, FLOW_LOG_FIELDS, formatOf } from '../../src/flow-log-schema.js';
-import { insightsReports } from '../../src/logs-insights.js';
-import { EXTRA_REPORTS, STANDARD_REPORTS } from '../../src/reports.js';
+import { athenaReports, createTableStatement, projectionProperties } from '../../src/athena/athena-sql.js';
+import { DEFAULT_FORMAT, FLOW_LOG_FIELDS, formatOf } from '../../src/format/flow-log-schema.js';
+import { insightsReports } from '../../src/reports/logs-insights.js';
+import { EXTRA_REPORTS, STANDARD_REPORTS } from '../../src/reports/reports.js';
 import { PARTITION_ENV } from '../../src/settings.js';
 import { CONFIGS, synthesize } from '../helpers/flow-logs-stack.js';
 

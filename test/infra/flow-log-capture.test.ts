@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FLOW_LOG_PREFIX } from '../../lib/constructs/flow-log-capture.js';
-import { formatOf, formatString, DEFAULT_FORMAT } from '../../src/flow-log-schema.js';
+import { formatOf, formatString, DEFAULT_FORMAT } from '../../src/format/flow-log-schema.js';
 import { CONFIGS, OTHER_VPC_ID, VPC_ID, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 const SOURCE_ACCOUNT = { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } };

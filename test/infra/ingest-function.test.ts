@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { GEOIP_DIR } from '../../lib/constructs/ingest-function.js';
 import { INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
-import { DEFAULT_FORMAT, filterPattern, formatOf, formatString } from '../../src/flow-log-schema.js';
+import { DEFAULT_FORMAT, filterPattern, formatOf, formatString } from '../../src/format/flow-log-schema.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
 import { CONFIGS, VPC_ID, actionsOf, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 

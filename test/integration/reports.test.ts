@@ -12,9 +12,9 @@ import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIngestConfig } from '../../lambdas/ingest/config.js';
 import { createIngestHandler } from '../../lambdas/ingest/handler.js';
-import { STANDARD_REPORTS } from '../../src/reports.js';
-import { reportTable, searchReport, type ReportTable, type SearchReportId } from '../../src/search-reports.js';
-import { generateDay, toSubscriptionEvents } from '../../src/traffic.js';
+import { STANDARD_REPORTS } from '../../src/reports/reports.js';
+import { reportTable, searchReport, type ReportTable, type SearchReportId } from '../../src/reports/search-reports.js';
+import { generateDay, toSubscriptionEvents } from '../../testkit/traffic.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
 const RECORDS = 20_000;

@@ -2,7 +2,7 @@ import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } fr
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runPartitionsCommand } from '../../../cli/partitions.js';
-import { addPartitionsStatements, dayRange } from '../../../src/partitions.js';
+import { addPartitionsStatements, dayRange } from '../../../src/athena/partitions.js';
 import { PARTITION_ENV } from '../../../src/settings.js';
 import { LOCATION, PARTITION_TEST_ENV, TABLE } from '../../helpers/partition-fixtures.js';
 import { runCli } from '../../helpers/run-cli.js';

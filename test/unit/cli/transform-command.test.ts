@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bulkBody, planBulk } from '../../../src/bulk.js';
-import { DEFAULT_FORMAT } from '../../../src/flow-log-schema.js';
-import { DailyIndexNamer } from '../../../src/index-name.js';
-import { RecordParser } from '../../../src/parse.js';
+import { bulkBody, planBulk } from '../../../src/ingest/bulk.js';
+import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
+import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
+import { RecordParser } from '../../../src/format/parse.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../../helpers/events.js';
 import { runCli } from '../../helpers/run-cli.js';
 

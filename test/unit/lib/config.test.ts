@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_KEYS, propsFromContext, resolveConfig, type FlowLogsProps } from '../../../lib/config.js';
 import { ConfigError } from '../../../src/errors.js';
-import { DEFAULT_FORMAT, formatOf } from '../../../src/flow-log-schema.js';
+import { DEFAULT_FORMAT, formatOf } from '../../../src/format/flow-log-schema.js';
 import { DEFAULTS } from '../../../src/settings.js';
 
 const VPC = 'vpc-0123456789abcdef0';

@@ -3,7 +3,7 @@
  * the code sleeps, and an in-process HTTP handler so that the real SDK
  * clients (their retry strategy included) can be driven without a network.
  */
-import type { FlowLogLocation } from '../../../../src/partitions.js';
+import type { FlowLogLocation } from '../../../../src/athena/partitions.js';
 import type { PartitionConfig } from '../../../../lambdas/partitions/config.js';
 
 export const LOCATION: FlowLogLocation = { bucket: 'flow-log-bucket', prefix: 'vpc-flow-logs/', accountId: '123456789012', region: 'eu-west-1' };

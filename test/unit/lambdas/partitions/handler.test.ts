@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AthenaQueryError, QueryTimeoutError } from '../../../../lambdas/partitions/athena.js';
 import { createPartitionHandler } from '../../../../lambdas/partitions/handler.js';
-import { addPartitionsStatement } from '../../../../src/partitions.js';
+import { addPartitionsStatement } from '../../../../src/athena/partitions.js';
 import { CONFIG, dayFolder, fakeClock, LOCATION } from './fakes.js';
 
 const athenaMock = mockClient(AthenaClient);

@@ -2,7 +2,7 @@ import { ListObjectsV2Command, S3Client, type ListObjectsV2CommandInput } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { daysWithData } from '../../../../lambdas/partitions/s3-days.js';
-import { dayRange } from '../../../../src/partitions.js';
+import { dayRange } from '../../../../src/athena/partitions.js';
 import { dayFolder, LOCATION } from './fakes.js';
 
 const s3Mock = mockClient(S3Client);

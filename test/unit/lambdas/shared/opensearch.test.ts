@@ -1,7 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { describe, expect, it } from 'vitest';
 import { ensureIndexLayout } from '../../../../lambdas/shared/opensearch.js';
-import { indexLayout } from '../../../../src/index-template.js';
+import { indexLayout } from '../../../../src/ingest/index-template.js';
 
 type Call = { method: string; path: string; querystring?: unknown; body?: unknown };
 const httpError = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCode}`), { meta: { statusCode } });

@@ -1,0 +1,306 @@
+/**
+ * Parsing flow-log records into the canonical document (src/format/document.ts).
+ *
+ * One pass splits a record on spaces and checks every token against its
+ * field; the document is then written straight to JSON text, because the
+ * ingest function's only use for it is a `_bulk` body and building an object
+ * to stringify would cost about as much again. {@link RecordParser.parse}
+ * gives the same document as an object, for the CLI's callers and tests.
+ */
+import type { FlowLogField, FlowLogFormat } from './flow-log-schema.js';
+import { addressScope, type AddressScope } from '../enrich/ip-scope.js';
+import type { GeoLookup } from '../enrich/geoip.js';
+import { protocolName, tcpFlagNames } from '../enrich/enrich.js';
+
+/** A value of a parsed document. */
+export type DocValue = string | number | null | readonly string[] | { readonly lat: number; readonly lon: number };
+
+/** A parsed document: flow-log keys plus enrichment keys. */
+export type FlowLogDocument = Record<string, DocValue>;
+
+/** Result of parsing one record: the document, or why it could not be read. */
+export type ParseResult<T> = { readonly ok: true; readonly value: T; readonly startSec: number | null } | { readonly ok: false; readonly reason: string };
+
+/** Options of a parser. */
+export interface ParserOptions {
+  /** GeoIP lookups for public addresses. @default - no GeoIP keys */
+  readonly geo?: GeoLookup;
+}
+
+// Integers up to 15 digits are always exact in a double; 16-digit ones are
+// checked. bytes can pass 2^32, so no 32-bit shortcut.
+const MAX_SAFE_DIGITS = 15;
+
+// Characters a token may hold and still be written between quotes without
+// escaping: printable ASCII except '"' and '\'. Anything else goes through
+// JSON.stringify, which is rare in flow logs.
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
+
+/** A string as JSON text; the common all-ASCII case skips JSON.stringify. */
+export const jsonString = (s: string): string => (needsEscape(s) ? JSON.stringify(s) : '"' + s + '"');
+
+/**
+ * Whether a token of an integer field is a non-negative integer. Only
+ * checked here: the value is converted later, for the few fields that need it.
+ */
+function isInteger(tok: string): boolean {
+  const n = tok.length;
+  if (n === 0 || n > 16) return false;
+  for (let i = 0; i < n; i++) {
+    const c = tok.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return n <= MAX_SAFE_DIGITS || Number.isSafeInteger(Number(tok));
+}
+
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const DAY_PREFIXES = new Map<number, string>();
+
+/**
+ * Unix seconds as `YYYY-MM-DDTHH:MM:SS.000Z`, equal to Date#toISOString
+ * but several times cheaper: the date part is computed once per day, the
+ * time from a table. start and end are converted for every record.
+ */
+export function isoSeconds(sec: number): string {
+  const day = Math.floor(sec / 86_400);
+  let prefix = DAY_PREFIXES.get(day);
+  if (prefix === undefined) {
+    const d = new Date(day * 86_400_000);
+    if (Number.isNaN(d.getTime())) return d.toISOString(); // throws the RangeError Date gives
+    prefix = d.toISOString().slice(0, 11);
+    if (DAY_PREFIXES.size > 10_000) DAY_PREFIXES.clear();
+    DAY_PREFIXES.set(day, prefix);
+  }
+  const t = sec - day * 86_400;
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t - h * 3600) / 60);
+  return prefix + PAD2[h]! + ':' + PAD2[m]! + ':' + PAD2[t - h * 3600 - m * 60]! + '.000Z';
+}
+
+/** The JSON key prefixes of one side's address enrichment. */
+interface AddressKeys {
+  readonly scope: string;
+  readonly country: string;
+  readonly city: string;
+  readonly location: string;
+  readonly asn: string;
+  readonly asOrg: string;
+}
+const addressKeys = (side: 'src' | 'dst'): AddressKeys => ({
+  scope: `,"${side}_addr_scope":"`,
+  country: `,"${side}_country":`,
+  city: `,"${side}_city":`,
+  location: `,"${side}_location":{"lat":`,
+  asn: `,"${side}_asn":`,
+  asOrg: `,"${side}_as_org":`,
+});
+const SRC_KEYS = addressKeys('src');
+const DST_KEYS = addressKeys('dst');
+
+/** Gives the `_bulk` action line of a record, newline included (see {@link RecordParser.toBulkLines}). */
+export interface BulkHead {
+  line(startSec: number | null): string;
+}
+
+/** A parser bound to one flow-log format. */
+export class RecordParser {
+  readonly format: FlowLogFormat;
+  private readonly fields: readonly FlowLogField[];
+  private readonly prefixes: readonly string[];
+  private readonly quotedPrefixes: readonly string[];
+  private readonly isInt: readonly boolean[];
+  private readonly isIp: readonly boolean[];
+  private readonly width: number;
+  private readonly geo: GeoLookup | undefined;
+  private readonly iStart: number;
+  private readonly iEnd: number;
+  private readonly iProtocol: number;
+  private readonly iFlags: number;
+  private readonly iSrc: number;
+  private readonly iDst: number;
+  // Records of one batch share a handful of start/end seconds; remembering
+  // the last conversion avoids most Date allocations.
+  private lastSec = NaN;
+  private lastIso = '';
+  private prevSec = NaN;
+  private prevIso = '';
+  // Scopes of srcaddr/dstaddr found while checking the record, kept for enrichment.
+  private srcScope: AddressScope = 'public';
+  private dstScope: AddressScope = 'public';
+  private readonly parts: string[] = [];
+  private readonly flagJson: (string | undefined)[] = [];
+  // Escaped JSON of GeoIP strings (org names repeat endlessly).
+  private readonly quoted = new Map<string, string>();
+
+  constructor(format: FlowLogFormat, options: ParserOptions = {}) {
+    this.format = format;
+    this.fields = format.fields;
+    this.width = format.fields.length;
+    this.prefixes = format.fields.map((f, i) => (i === 0 ? '{' : ',') + JSON.stringify(f.key) + ':');
+    this.quotedPrefixes = this.prefixes.map((p) => p + '"');
+    this.isInt = format.fields.map((f) => f.kind === 'integer');
+    this.isIp = format.fields.map((f) => f.search === 'ip');
+    this.geo = options.geo;
+    const at = (name: string): number => format.fields.findIndex((f) => f.name === name);
+    this.iStart = at('start');
+    this.iEnd = at('end');
+    this.iProtocol = at('protocol');
+    this.iFlags = at('tcp-flags');
+    this.iSrc = at('srcaddr');
+    this.iDst = at('dstaddr');
+  }
+
+  /**
+   * Splits and checks a record. Returns its tokens, or the reason it does not
+   * fit the format (which field, which value).
+   */
+  private scan(line: string): string[] | string {
+    // CloudWatch keeps records as written: a trailing newline or a doubled
+    // space must not read as an extra field or stick to the last value.
+    const toks = line.charCodeAt(line.length - 1) <= 32 ? [] : line.split(' ');
+    if (toks.length !== this.width) {
+      const trimmed = line.trim().split(/\s+/);
+      if (trimmed.length !== this.width) {
+        return `expected ${this.width} space-separated fields (${this.fields.map((f) => f.name).join(' ')}), found ${trimmed.length}`;
+      }
+      toks.length = 0;
+      toks.push(...trimmed);
+    }
+    for (let i = 0; i < this.width; i++) {
+      const tok = toks[i]!;
+      if (tok === '-') continue;
+      if (this.isInt[i] && !isInteger(tok)) {
+        return `field "${this.fields[i]!.name}" must be a non-negative integer or "-", found ${JSON.stringify(tok)}`;
+      }
+      if (this.isIp[i]) {
+        const scope = addressScope(tok);
+        if (scope === undefined) return `field "${this.fields[i]!.name}" must be an IP address or "-", found ${JSON.stringify(tok)}`;
+        if (i === this.iSrc) this.srcScope = scope;
+        else if (i === this.iDst) this.dstScope = scope;
+      }
+    }
+    return toks;
+  }
+
+  private isoOf(sec: number): string {
+    if (sec === this.lastSec) return this.lastIso;
+    if (sec === this.prevSec) return this.prevIso;
+    this.prevSec = this.lastSec;
+    this.prevIso = this.lastIso;
+    this.lastSec = sec;
+    this.lastIso = isoSeconds(sec);
+    return this.lastIso;
+  }
+
+  private q(s: string): string {
+    let v = this.quoted.get(s);
+    if (v === undefined) {
+      v = jsonString(s);
+      if (this.quoted.size > 50_000) this.quoted.clear();
+      this.quoted.set(s, v);
+    }
+    return v;
+  }
+
+  private tokenAt(toks: readonly string[], i: number): string | undefined {
+    if (i < 0) return undefined;
+    const t = toks[i]!;
+    return t === '-' ? undefined : t;
+  }
+
+  /**
+   * Parses a record to the JSON text of its document. `fallbackMs` (the
+   * CloudWatch event time) dates a record whose format has no start field.
+   */
+  toJson(line: string, fallbackMs?: number): ParseResult<string> {
+    return this.write(line, fallbackMs, undefined);
+  }
+
+  /**
+   * Parses a record to its two `_bulk` lines: the action line `head` gives
+   * for the record's start (Unix seconds, null if it has none), then the
+   * document, each followed by a newline. Written as one string, so a
+   * `_bulk` body costs one copy less than joining action and document.
+   */
+  toBulkLines(line: string, fallbackMs: number | undefined, head: BulkHead): ParseResult<string> {
+    return this.write(line, fallbackMs, head);
+  }
+
+  private write(line: string, fallbackMs: number | undefined, head: BulkHead | undefined): ParseResult<string> {
+    const toks = this.scan(line);
+    if (typeof toks === 'string') return { ok: false, reason: toks };
+    // Pieces are collected and joined once: a chain of += would leave a tree
+    // of dozens of cons-strings per record for the garbage collector.
+    const parts = this.parts;
+    parts.length = 0;
+    // The action line's place, filled once the start is known.
+    if (head !== undefined) parts.push('');
+    for (let i = 0; i < this.width; i++) {
+      const tok = toks[i]!;
+      // Pushing the quotes as pieces avoids a concatenated string per value.
+      if (tok === '-') parts.push(this.prefixes[i]!, 'null');
+      else if (this.isInt[i]) parts.push(this.prefixes[i]!, tok);
+      else if (needsEscape(tok)) parts.push(this.prefixes[i]!, JSON.stringify(tok));
+      else parts.push(this.quotedPrefixes[i]!, tok, '"');
+    }
+    const start = this.tokenAt(toks, this.iStart);
+    const end = this.tokenAt(toks, this.iEnd);
+    const startSec = start === undefined ? null : Number(start);
+    if (startSec !== null) parts.push(',"@timestamp":"', this.isoOf(startSec), '"');
+    else if (fallbackMs !== undefined) parts.push(',"@timestamp":"', new Date(fallbackMs).toISOString(), '"');
+    if (end !== undefined) {
+      const endSec = Number(end);
+      parts.push(',"end_time":"', this.isoOf(endSec), '"');
+      if (startSec !== null) parts.push(',"duration":', String(endSec - startSec));
+    }
+    const proto = this.tokenAt(toks, this.iProtocol);
+    if (proto !== undefined) {
+      const name = protocolName(Number(proto));
+      if (name !== undefined) parts.push(',"protocol_name":"', name, '"');
+    }
+    const flags = this.tokenAt(toks, this.iFlags);
+    if (flags !== undefined) parts.push(',"tcp_flag_names":', this.flagsJson(Number(flags)));
+    this.addressJson(SRC_KEYS, this.tokenAt(toks, this.iSrc), this.srcScope);
+    this.addressJson(DST_KEYS, this.tokenAt(toks, this.iDst), this.dstScope);
+    if (head === undefined) {
+      parts.push('}');
+    } else {
+      parts[0] = head.line(startSec);
+      parts.push('}\n');
+    }
+    return { ok: true, value: parts.join(''), startSec };
+  }
+
+  private flagsJson(bits: number): string {
+    let v = this.flagJson[bits];
+    if (v === undefined) v = this.flagJson[bits] = JSON.stringify(tcpFlagNames(bits));
+    return v;
+  }
+
+  private addressJson(keys: AddressKeys, ip: string | undefined, scope: AddressScope): void {
+    if (ip === undefined) return;
+    const parts = this.parts;
+    parts.push(keys.scope, scope, '"');
+    if (scope !== 'public' || this.geo === undefined) return;
+    const g = this.geo.lookup(ip);
+    if (g === undefined) return;
+    if (g.country !== undefined) parts.push(keys.country, this.q(g.country));
+    if (g.city !== undefined) parts.push(keys.city, this.q(g.city));
+    if (g.location !== undefined) parts.push(keys.location, String(g.location.lat), ',"lon":', String(g.location.lon), '}');
+    if (g.asn !== undefined) parts.push(keys.asn, String(g.asn));
+    if (g.asOrg !== undefined) parts.push(keys.asOrg, this.q(g.asOrg));
+  }
+
+  /** Parses a record to its document as an object (the same document {@link toJson} writes). */
+  parse(line: string, fallbackMs?: number): ParseResult<FlowLogDocument> {
+    const r = this.toJson(line, fallbackMs);
+    if (!r.ok) return r;
+    return { ok: true, value: JSON.parse(r.value) as FlowLogDocument, startSec: r.startSec };
+  }
+}

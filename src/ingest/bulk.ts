@@ -1,0 +1,133 @@
+/**
+ * Planning the `_bulk` writes of one subscription payload: one item per
+ * record that parses, one dead letter per record that does not. Pure: the
+ * I/O lives behind the transport in src/ingest/deliver.ts.
+ */
+import type { DataMessage, LogEvent } from './decode.js';
+import { documentId, streamKey } from './doc-id.js';
+import { DailyIndexNamer } from './index-name.js';
+import { jsonString, type BulkHead, type RecordParser } from '../format/parse.js';
+
+/** Where a record was given up on. */
+export type DeadLetterStage = 'decode' | 'parse' | 'index';
+
+/**
+ * A record (or a whole payload) that can never be indexed, with the reason.
+ * Enough is kept to replay it: the log group and stream, the event id (which
+ * fixes the document id) and the original message.
+ */
+export interface DeadLetter {
+  readonly stage: DeadLetterStage;
+  readonly reason: string;
+  /** HTTP status OpenSearch answered for the item (stage `index`). */
+  readonly status?: number;
+  readonly owner?: string;
+  readonly logGroup?: string;
+  readonly logStream?: string;
+  readonly id?: string;
+  readonly timestamp?: number;
+  readonly message?: string;
+  /** The raw `awslogs.data` of a payload that could not be decoded (stage `decode`). */
+  readonly data?: string;
+}
+
+/** The log group and stream a payload came from; shared by its items. */
+export interface Origin {
+  readonly owner: string;
+  readonly logGroup: string;
+  readonly logStream: string;
+}
+
+/** One document to write: its `_bulk` lines, and where it came from. */
+export interface BulkItem {
+  readonly id: string;
+  readonly index: string;
+  /** The action line `{"index":{"_index":...,"_id":...}}` and the document's JSON, each followed by a newline. */
+  readonly lines: string;
+  readonly event: LogEvent;
+  readonly origin: Origin;
+}
+
+/** The writes and the dead letters of one payload. */
+export interface BulkPlan {
+  readonly items: BulkItem[];
+  readonly deadLetters: DeadLetter[];
+}
+
+/** Options of {@link planBulk}. */
+export interface PlanOptions {
+  readonly parser: RecordParser;
+  readonly namer: DailyIndexNamer;
+}
+
+/** The action line of the record being planned; one per payload, refilled per record. */
+class IndexAction implements BulkHead {
+  id = '';
+  timestampMs = 0;
+  index = '';
+  constructor(readonly namer: DailyIndexNamer) {}
+
+  line(startSec: number | null): string {
+    this.index = this.namer.forSeconds(startSec ?? Math.floor(this.timestampMs / 1000));
+    return '{"index":{"_index":"' + this.index + '","_id":' + jsonString(this.id) + '}}\n';
+  }
+}
+
+/** Plans the writes of a DATA_MESSAGE. One bad record never sinks the others. */
+export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): BulkPlan {
+  const items: BulkItem[] = [];
+  const deadLetters: DeadLetter[] = [];
+  const key = streamKey(msg.logGroup, msg.logStream);
+  const origin: Origin = { owner: msg.owner, logGroup: msg.logGroup, logStream: msg.logStream };
+  const letter = (event: LogEvent, reason: string): DeadLetter => ({
+    stage: 'parse',
+    reason,
+    ...origin,
+    id: event?.id,
+    timestamp: event?.timestamp,
+    message: event?.message,
+  });
+  const action = new IndexAction(namer);
+  for (const event of msg.logEvents) {
+    if (typeof event?.message !== 'string' || typeof event.id !== 'string' || event.id === '') {
+      deadLetters.push(letter(event, 'log event lacks a string id or message'));
+      continue;
+    }
+    action.id = documentId(key, event.id);
+    action.timestampMs = event.timestamp;
+    const r = parser.toBulkLines(event.message, event.timestamp, action);
+    if (!r.ok) {
+      deadLetters.push(letter(event, r.reason));
+      continue;
+    }
+    items.push({ id: action.id, index: action.index, lines: r.value, event, origin });
+  }
+  return { items, deadLetters };
+}
+
+/** Groups items into `_bulk` bodies of at most `maxBytes` each (an item larger than the bound travels alone). */
+export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkItem[][] {
+  const chunks: BulkItem[][] = [];
+  let current: BulkItem[] = [];
+  let size = 0;
+  for (const item of items) {
+    const n = Buffer.byteLength(item.lines, 'utf8');
+    if (current.length > 0 && size + n > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * The `_bulk` body for items: action and document lines, each ending in a
+ * newline. Joined once, so the body is one flat string however many items.
+ */
+export function bulkBody(items: readonly BulkItem[]): string {
+  return items.map((item) => item.lines).join('');
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_FORMAT,
+  FLOW_LOG_FIELDS,
+  fieldByName,
+  filterPattern,
+  formatOf,
+  formatString,
+  formatVersion,
+  parseFormatString,
+} from '../../../src/format/flow-log-schema.js';
+import { FormatError, UnknownFieldError } from '../../../src/errors.js';
+
+describe('FLOW_LOG_FIELDS', () => {
+  it('documents the 14 default fields first, in the default order', () => {
+    expect(DEFAULT_FORMAT.fields.map((f) => f.name)).toEqual([
+      'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport',
+      'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log-status',
+    ]);
+  });
+
+  it('covers versions 2 to 8 with unique names and keys', () => {
+    expect(new Set(FLOW_LOG_FIELDS.map((f) => f.version))).toEqual(new Set([2, 3, 4, 5, 7, 8]));
+    expect(new Set(FLOW_LOG_FIELDS.map((f) => f.name)).size).toBe(FLOW_LOG_FIELDS.length);
+    expect(new Set(FLOW_LOG_FIELDS.map((f) => f.key)).size).toBe(FLOW_LOG_FIELDS.length);
+  });
+
+  it('keeps account-id a string and bytes a bigint', () => {
+    expect(fieldByName('account-id')).toMatchObject({ kind: 'string', glue: 'string', search: 'keyword' });
+    expect(fieldByName('bytes')).toMatchObject({ kind: 'integer', glue: 'bigint', search: 'long' });
+  });
+
+  it('gives integer kinds exactly the Athena numeric columns', () => {
+    for (const f of FLOW_LOG_FIELDS) expect(f.kind === 'integer').toBe(f.glue !== 'string');
+  });
+});
+
+describe('parseFormatString', () => {
+  it('reads any order and subset', () => {
+    const f = parseFormatString('${srcaddr} ${bytes}  ${pkt-src-aws-service}');
+    expect(f.fields.map((x) => x.key)).toEqual(['srcaddr', 'bytes', 'pkt_src_aws_service']);
+    expect(formatVersion(f)).toBe(5);
+  });
+
+  it('treats an empty string as the default format', () => {
+    expect(parseFormatString('')).toBe(DEFAULT_FORMAT);
+    expect(parseFormatString(undefined)).toBe(DEFAULT_FORMAT);
+  });
+
+  it('names an unknown field', () => {
+    expect(() => parseFormatString('${srcaddr} ${srcadr}')).toThrow(UnknownFieldError);
+    expect(() => parseFormatString('${srcaddr} ${srcadr}')).toThrow(/"srcadr"/);
+  });
+
+  it('rejects text that is not ${field} tokens, and duplicates', () => {
+    expect(() => parseFormatString('srcaddr dstaddr')).toThrow(FormatError);
+    expect(() => parseFormatString('${srcaddr} ${srcaddr}')).toThrow(/twice/);
+  });
+
+  it('round-trips through formatString', () => {
+    const f = formatOf(FLOW_LOG_FIELDS.map((x) => x.name));
+    expect(parseFormatString(formatString(f)).fields).toEqual(f.fields);
+  });
+});
+
+describe('filterPattern', () => {
+  it('names every field of the format with underscores, in order', () => {
+    expect(filterPattern(formatOf(['version', 'account-id', 'log-status']))).toBe('[version, account_id, log_status]');
+  });
+});

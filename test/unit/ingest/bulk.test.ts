@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { bulkBody, chunkItems, planBulk } from '../../../src/ingest/bulk.js';
+import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
+import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
+import { RecordParser } from '../../../src/format/parse.js';
+import { dataMessage, defaultRecord } from '../../helpers/events.js';
+
+const opts = { parser: new RecordParser(DEFAULT_FORMAT), namer: new DailyIndexNamer('vpcflowlogs') };
+
+describe('planBulk', () => {
+  it('plans one item per record, in the day index of each record start (UTC)', () => {
+    const late = defaultRecord({ start: 1795823999, end: 1795824001 }); // 2026-11-27T23:59:59Z
+    const plan = planBulk(dataMessage([defaultRecord(), late]), opts);
+    expect(plan.items.map((i) => i.index)).toEqual(['vpcflowlogs-2026.11.28', 'vpcflowlogs-2026.11.27']);
+    expect(plan.deadLetters).toEqual([]);
+  });
+
+  it('derives the same ids from the same events, and different ids for another stream', () => {
+    const a = planBulk(dataMessage([defaultRecord(), defaultRecord()]), opts).items.map((i) => i.id);
+    const b = planBulk(dataMessage([defaultRecord(), defaultRecord()]), opts).items.map((i) => i.id);
+    const c = planBulk(dataMessage([defaultRecord(), defaultRecord()], { logStream: 'other' }), opts).items.map((i) => i.id);
+    expect(a).toEqual(b);
+    expect(new Set(a).size).toBe(2);
+    expect(c.some((id) => a.includes(id))).toBe(false);
+  });
+
+  it('dead-letters a bad record with its reason and keeps the rest of the batch', () => {
+    const plan = planBulk(dataMessage([defaultRecord(), 'garbage', defaultRecord({ bytes: 'x' })]), opts);
+    expect(plan.items).toHaveLength(1);
+    expect(plan.deadLetters).toEqual([
+      expect.objectContaining({ stage: 'parse', id: '375800000001', message: 'garbage', logGroup: '/vpc/flow-logs', reason: expect.stringMatching(/expected 14/) }),
+      expect.objectContaining({ stage: 'parse', id: '375800000002', reason: expect.stringMatching(/"bytes"/) }),
+    ]);
+  });
+
+  it('writes action and source lines that OpenSearch reads as NDJSON', () => {
+    const [item] = planBulk(dataMessage([defaultRecord()]), opts).items;
+    const [action, source, end] = bulkBody([item!]).split('\n');
+    expect(JSON.parse(action!)).toEqual({ index: { _index: 'vpcflowlogs-2026.11.28', _id: item!.id } });
+    expect(JSON.parse(source!)).toMatchObject({ bytes: 8400 });
+    expect(end).toBe('');
+  });
+});
+
+describe('chunkItems', () => {
+  it('bounds each body by bytes and keeps every item once, in order', () => {
+    const items = planBulk(dataMessage(Array.from({ length: 50 }, () => defaultRecord())), opts).items;
+    const size = bulkBody([items[0]!]).length;
+    const chunks = chunkItems(items, size * 7 + 1);
+    expect(chunks.map((c) => c.length)).toEqual([7, 7, 7, 7, 7, 7, 7, 1]);
+    expect(chunks.flat()).toEqual(items);
+    for (const c of chunks) expect(Buffer.byteLength(bulkBody(c))).toBeLessThanOrEqual(size * 7 + 1);
+  });
+
+  it('sends an item larger than the bound alone', () => {
+    const items = planBulk(dataMessage([defaultRecord(), defaultRecord()]), opts).items;
+    expect(chunkItems(items, 10).map((c) => c.length)).toEqual([1, 1]);
+  });
+});
