@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects so OpenSearch starts only when an integration test is selected: Vitest runs a
-// project's globalSetup only if that project has files in the run.
+// Three projects: `unit` (fast, pure code and thin handlers), `infra` (CDK synth, cdk-nag,
+// cfn-lint: slow) and `integration` (real OpenSearch, browser). OpenSearch starts only when an
+// integration test is selected: Vitest runs a project's globalSetup only if that project has
+// files in the run. `vitest run --project unit` is the quick loop.
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -16,8 +18,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**', 'node_modules/**'],
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
         },
       },
       {
