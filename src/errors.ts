@@ -38,6 +38,9 @@ export class DecodeError extends FlowLogError {
 /** Configuration (environment, CLI options, CDK context) that is missing or invalid. */
 export class ConfigError extends FlowLogError {}
 
+/** A dead-letter file that is not NDJSON dead letters: the message names the file and line. */
+export class DeadLetterFormatError extends FlowLogError {}
+
 /**
  * OpenSearch could not take the batch in time: unreachable, or still
  * throttling at the deadline. Thrown so that Lambda's own retry and on-failure
