@@ -55,3 +55,14 @@ export class DeliveryError extends FlowLogError {
     super(message, options);
   }
 }
+
+/** Geo data that is missing, from another build, or not a database. */
+export class GeoDataError extends FlowLogError {
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

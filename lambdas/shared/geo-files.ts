@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGeoLookup, GeoDataError, type GeoBuildFile, type GeoData, type GeoLookup, type GeoLookupOptions } from '../../src/enrich/geoip.js';
+import { GeoDataError } from '../../src/errors.js';
+import { createGeoLookup, type GeoBuildFile, type GeoData, type GeoLookup, type GeoLookupOptions } from '../../src/enrich/geoip.js';
 
 /** Where the geo data is on disk. */
 export interface GeoFilesOptions extends GeoLookupOptions {

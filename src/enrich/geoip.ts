@@ -13,7 +13,7 @@
  * bytes ({@link GeoData}); lambdas/shared/geo-files.ts reads them from disk.
  */
 import { Reader } from 'maxmind';
-import { FlowLogError } from '../errors.js';
+import { GeoDataError } from '../errors.js';
 import { parsePublicAddress } from './ip-scope.js';
 
 /** A geo_point, as the index mapping stores it. */
@@ -106,16 +106,6 @@ export interface GeoLookupOptions {
   readonly cacheSize?: number;
 }
 
-/** Geo data that is missing, from another build, or not a database. */
-export class GeoDataError extends FlowLogError {
-  constructor(
-    message: string,
-    readonly path: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
 
 /** Must equal GEO_FORMAT in scripts/build-geo.mjs. */
 const GEO_FORMAT = 1;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGeo, DEFAULT_GEO_DIR } from '../../../scripts/build-geo.mjs';
 import { FlowLogError } from '../../../src/errors.js';
 import { openGeoLookup } from '../../../lambdas/shared/geo-files.js';
-import { GeoDataError, type GeoLookup } from '../../../src/enrich/geoip.js';
+import type { GeoLookup } from '../../../src/enrich/geoip.js';
+import { GeoDataError } from '../../../src/errors.js';
 import { writeMmdb } from '../../helpers/mmdb.js';
 
 // ---- tests ------------------------------------------------------------------------
