@@ -7,7 +7,8 @@ import { existsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../src/errors.js';
 import { parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
-import { openGeoLookup, type GeoLookup } from '../src/enrich/geoip.js';
+import { openGeoLookup } from '../lambdas/shared/geo-files.js';
+import type { GeoLookup } from '../src/enrich/geoip.js';
 import { INGEST_ENV } from '../src/settings.js';
 
 /** Flags every subcommand that parses records accepts. */

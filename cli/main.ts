@@ -8,7 +8,7 @@
  *   flowlogs replay [--endpoint URL] FILE|s3://bucket/prefix ...
  *   flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
  */
-import { FlowLogError } from '../src/errors.js';
+import { describeFailure } from './errors.js';
 
 const USAGE = `usage: flowlogs <command> [options]
 
@@ -57,9 +57,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    // Our own errors are the user's to fix: print the message, not a stack.
-    const usage = err instanceof FlowLogError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-    process.stderr.write(`flowlogs: ${usage ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
+    // A failure the user can fix is one line; anything else is a bug: keep its stack.
+    const line = describeFailure(err);
+    process.stderr.write(`flowlogs: ${line ?? (err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;
   },
 );

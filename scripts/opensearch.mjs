@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JAVA_HINT, REQUIRED_JAVA } from './jdk.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,7 +34,7 @@ const MAIN_CLASS = 'flowlogs.opensearch.EmbeddedOpenSearch';
 const READY_PREFIX = 'OPENSEARCH_READY ';
 const FAILED_PREFIX = 'OPENSEARCH_FAILED ';
 // OpenSearch 3.x class files are Java 21; an older JDK can neither compile against nor run them.
-const MIN_JAVA = 21;
+const MIN_JAVA = REQUIRED_JAVA;
 const DEFAULT_START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 const TAIL_LINES = 40;
@@ -62,9 +63,9 @@ export class OpenSearchBuildError extends OpenSearchHarnessError {}
 export class OpenSearchStartError extends OpenSearchHarnessError {}
 
 /**
- * Finds a JDK able to run OpenSearch 3.x.
+ * Finds the JDK the demo and the tests run with (scripts/jdk.mjs: OpenSearch 3.x needs 21+, the SQL check 25+).
  *
- * Order: `OPENSEARCH_JAVA_HOME` (must be >= 21 if set), `JAVA_HOME`, the `java` on PATH, then the
+ * Order: `OPENSEARCH_JAVA_HOME` (must be >= REQUIRED_JAVA if set), `JAVA_HOME`, the `java` on PATH, then the
  * newest JDK under /usr/lib/jvm, /opt, /opt/java. The default JDK here is 17, so the fallback scan matters.
  * @returns {{ home: string, java: string, major: number }}
  */
@@ -73,7 +74,7 @@ export function findJava() {
   if (explicit) {
     const jdk = describeJdk(explicit);
     if (!jdk || jdk.major < MIN_JAVA) {
-      throw new JavaNotFoundError(`OPENSEARCH_JAVA_HOME=${explicit} is not a JDK ${MIN_JAVA}+`);
+      throw new JavaNotFoundError(`OPENSEARCH_JAVA_HOME=${explicit} is not a JDK ${MIN_JAVA}+: ${JAVA_HINT}`);
     }
     return jdk;
   }
@@ -91,7 +92,7 @@ export function findJava() {
   const newest = scanned[0];
   if (!newest) {
     throw new JavaNotFoundError(
-      `OpenSearch 3.x needs a JDK ${MIN_JAVA}+; none found in OPENSEARCH_JAVA_HOME, JAVA_HOME, PATH or /usr/lib/jvm`,
+      `no JDK ${MIN_JAVA}+ found in OPENSEARCH_JAVA_HOME, JAVA_HOME, PATH or /usr/lib/jvm: ${JAVA_HINT}`,
     );
   }
   return newest;

@@ -7,6 +7,7 @@
 // - cfn-lint (PyPI), which checks the synthesized templates.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { findJava } from './opensearch.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CFN_LINT = 'cfn-lint==1.51.0';
@@ -21,6 +22,14 @@ function step(name, cmd, args, opts = {}) {
   console.error(`test-setup: ${name} ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
+// The JDK first: without it every later step fails, each in its own words.
+try {
+  const jdk = findJava();
+  console.error(`test-setup: JDK ${jdk.major} at ${jdk.home}`);
+} catch (err) {
+  console.error(`test-setup: ${err.message}`);
+  process.exit(1);
+}
 step('OpenSearch', process.execPath, ['scripts/opensearch.mjs', 'build']);
 step('GeoIP data', process.execPath, ['scripts/build-geo.mjs', '--out', 'geo-data']);
 step('SQL parsers (Trino, Hive)', process.execPath, ['--import', 'tsx', 'test/sql/sql-check.ts', 'build']);

@@ -38,6 +38,9 @@ export class DecodeError extends FlowLogError {
 /** Configuration (environment, CLI options, CDK context) that is missing or invalid. */
 export class ConfigError extends FlowLogError {}
 
+/** A dead-letter file that is not NDJSON dead letters: the message names the file and line. */
+export class DeadLetterFormatError extends FlowLogError {}
+
 /**
  * OpenSearch could not take the batch in time: unreachable, or still
  * throttling at the deadline. Thrown so that Lambda's own retry and on-failure
@@ -47,6 +50,17 @@ export class DeliveryError extends FlowLogError {
   constructor(
     message: string,
     readonly pending: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Geo data that is missing, from another build, or not a database. */
+export class GeoDataError extends FlowLogError {
+  constructor(
+    message: string,
+    readonly path: string,
     options?: ErrorOptions,
   ) {
     super(message, options);

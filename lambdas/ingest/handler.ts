@@ -5,7 +5,7 @@
  */
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { openGeoLookup } from '../../src/enrich/geoip.js';
+import { openGeoLookup } from '../shared/geo-files.js';
 import { DailyIndexNamer } from '../../src/ingest/index-name.js';
 import { indexLayout } from '../../src/ingest/index-template.js';
 import { ingestEvent, type IngestSummary } from '../../src/ingest/pipeline.js';

@@ -11,6 +11,7 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { addPartitionsStatements, dayOf, lookbackWindow, planDailyPartitions, type Day } from '../../src/athena/partitions.js';
+import { ConfigError } from '../../src/errors.js';
 import { runStatement, type RunStatementOptions } from './athena.js';
 import type { PartitionConfig } from './config.js';
 import { daysWithData } from './s3-days.js';
@@ -43,7 +44,7 @@ export interface DailyRunSummary {
 /** Runs the daily plan to the end. Throws what {@link runStatement} throws, and S3 errors after the SDK's retries. */
 export async function addDailyPartitions(input: DailyRunInput): Promise<DailyRunSummary> {
   const { config } = input;
-  if (config.workgroup === undefined) throw new TypeError('a workgroup is needed to run statements');
+  if (config.workgroup === undefined) throw new ConfigError('a workgroup is needed to run statements');
   const today = dayOf(input.now);
   const window = lookbackWindow(today, config.lookbackDays);
   const withData = window.length > 0 ? await daysWithData(input.s3, config.location, window) : [];

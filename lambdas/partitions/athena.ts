@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, type AthenaClientConfig, type QueryExecutionState } from '@aws-sdk/client-athena';
-import { FlowLogError } from '../../src/errors.js';
+import { AthenaQueryError, QueryTimeoutError, UnexpectedAnswerError } from '../errors.js';
 import { SDK_RETRY } from './retry.js';
 
 /**
@@ -22,35 +22,6 @@ export function createAthenaClient(config: AthenaClientConfig = {}): AthenaClien
   return new AthenaClient({ ...SDK_RETRY, ...config });
 }
 
-/** Athena ended the query in FAILED or CANCELLED: its reason, as Athena gave it. */
-export class AthenaQueryError extends FlowLogError {
-  constructor(
-    readonly queryExecutionId: string,
-    readonly state: 'FAILED' | 'CANCELLED',
-    readonly reason: string,
-    readonly errorType?: string,
-  ) {
-    super(`Athena query ${queryExecutionId} ${state}: ${reason}`);
-  }
-}
-
-/**
- * The deadline came before the query finished. The query goes on in Athena;
- * every statement this project runs is idempotent, so the next run repeats it.
- */
-export class QueryTimeoutError extends FlowLogError {
-  constructor(
-    readonly queryExecutionId: string | undefined,
-    readonly lastState: QueryExecutionState | 'NOT_STARTED',
-    readonly waitedMs: number,
-  ) {
-    super(
-      queryExecutionId
-        ? `Athena query ${queryExecutionId} was still ${lastState} when the time ran out (waited ${waitedMs} ms); it is idempotent, so the next run repeats it`
-        : 'no time left to start the Athena query',
-    );
-  }
-}
 
 /** Options of {@link runStatement}. */
 export interface RunStatementOptions {
@@ -102,7 +73,7 @@ export async function runStatement(athena: AthenaClient, options: RunStatementOp
     }),
   );
   const id = started.QueryExecutionId;
-  if (!id) throw new FlowLogError('Athena StartQueryExecution returned no QueryExecutionId');
+  if (!id) throw new UnexpectedAnswerError('Athena StartQueryExecution returned no QueryExecutionId');
 
   let delay = options.initialDelayMs ?? 250;
   let waited = 0;

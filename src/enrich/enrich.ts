@@ -1,16 +1,12 @@
 /**
- * Enrichment of a parsed flow-log record: protocol keyword, TCP flag names,
- * and the scope, geo and AS data of its addresses. The keys it returns are
- * the ones src/format/document.ts declares.
+ * Names for a record's numbers: protocol keyword and TCP flag names. The
+ * parser (src/format/parse.ts) writes them, and the scope, geo and AS keys of
+ * the addresses (src/enrich/ip-scope.ts, src/enrich/geoip.ts), straight into
+ * the document's JSON.
  *
- * Hot path: lookups are array indexing, results for the 256 flag values are
- * built once, and {@link enrichAddresses} can write straight into the
- * document it enriches.
- *
- * This module is pure: the geo data comes in as a {@link GeoLookup}.
+ * Hot path: lookups are array indexing; the names of the 256 flag values are
+ * built once.
  */
-import type { GeoLookup, GeoPoint } from './geoip.js';
-import { addressScope, type AddressScope } from './ip-scope.js';
 
 // IANA "Assigned Internet Protocol Numbers", keywords in lower case:
 // https://www.iana.org/assignments/protocol-numbers/
@@ -79,58 +75,4 @@ const FLAGS_BY_VALUE: readonly (readonly TcpFlagName[])[] = Array.from({ length:
  */
 export function tcpFlagNames(bits: number): readonly TcpFlagName[] {
   return Number.isInteger(bits) && bits >= 0 ? FLAGS_BY_VALUE[bits & 0xff]! : EMPTY_FLAGS;
-}
-
-/** The address keys of src/format/document.ts that {@link enrichAddresses} sets. */
-export interface AddressEnrichment {
-  src_addr_scope?: AddressScope;
-  dst_addr_scope?: AddressScope;
-  src_country?: string;
-  dst_country?: string;
-  src_city?: string;
-  dst_city?: string;
-  src_location?: GeoPoint;
-  dst_location?: GeoPoint;
-  src_asn?: number;
-  dst_asn?: number;
-  src_as_org?: string;
-  dst_as_org?: string;
-}
-
-/**
- * Scope of srcaddr and dstaddr and, for a public one when `geo` is given,
- * its country, city, location, AS number and AS organisation. Only keys
- * with a value are set, in the order of src/format/document.ts. A null, "-" or
- * malformed address gets no keys.
- *
- * @param into object to add the keys to (the document being built), so a
- *   record costs no extra object; a new one by default.
- * @returns `into`.
- */
-export function enrichAddresses<T extends object = Record<never, never>>(
-  src: string | null,
-  dst: string | null,
-  geo: GeoLookup | undefined,
-  into?: T,
-): T & AddressEnrichment {
-  const out = (into ?? {}) as T & AddressEnrichment;
-  const srcScope = src === null ? undefined : addressScope(src);
-  const dstScope = dst === null ? undefined : addressScope(dst);
-  if (srcScope !== undefined) out.src_addr_scope = srcScope;
-  if (dstScope !== undefined) out.dst_addr_scope = dstScope;
-  if (geo === undefined) return out;
-  const s = srcScope === 'public' ? geo.lookup(src!) : undefined;
-  const d = dstScope === 'public' ? geo.lookup(dst!) : undefined;
-  if (s === undefined && d === undefined) return out;
-  if (s?.country !== undefined) out.src_country = s.country;
-  if (d?.country !== undefined) out.dst_country = d.country;
-  if (s?.city !== undefined) out.src_city = s.city;
-  if (d?.city !== undefined) out.dst_city = d.city;
-  if (s?.location !== undefined) out.src_location = s.location;
-  if (d?.location !== undefined) out.dst_location = d.location;
-  if (s?.asn !== undefined) out.src_asn = s.asn;
-  if (d?.asn !== undefined) out.dst_asn = d.asn;
-  if (s?.asOrg !== undefined) out.src_as_org = s.asOrg;
-  if (d?.asOrg !== undefined) out.dst_as_org = d.asOrg;
-  return out;
 }

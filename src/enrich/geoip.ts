@@ -9,13 +9,11 @@
  * search tree is walked here on the already-parsed address, and a decoded
  * mmdb record is kept per data pointer, so a lookup allocates only its result.
  *
- * Synchronous file reads at construction; no AWS SDK, no environment: the
- * caller says where the data is.
+ * Pure: no file reads, no AWS SDK, no environment. The caller hands in the
+ * bytes ({@link GeoData}); lambdas/shared/geo-files.ts reads them from disk.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Reader } from 'maxmind';
-import { FlowLogError } from '../errors.js';
+import { GeoDataError } from '../errors.js';
 import { parsePublicAddress } from './ip-scope.js';
 
 /** A geo_point, as the index mapping stores it. */
@@ -69,16 +67,36 @@ export interface GeoMetadata {
   readonly loadMs: number;
 }
 
-/** Options of {@link openGeoLookup}. */
-export interface GeoLookupOptions {
-  /** Folder with the output of `node scripts/build-geo.mjs --out DIR`. */
+/** The files `scripts/build-geo.mjs` writes, by name. */
+export const GEO_BUILD_FILES = {
+  asnV4: 'asn-v4.bin',
+  asnV6: 'asn-v6.bin',
+  asnOrgs: 'asn-orgs.bin',
+  country: 'dbip-country.mmdb',
+} as const;
+
+/** One of {@link GEO_BUILD_FILES}. */
+export type GeoBuildFile = (typeof GEO_BUILD_FILES)[keyof typeof GEO_BUILD_FILES];
+
+/**
+ * The bytes of the geo data, handed in by the edge so the core reads no
+ * files. Each reader throws {@link GeoDataError} when its data cannot be had.
+ */
+export interface GeoData {
+  /** Where the data comes from (a folder), for messages. */
   readonly dir: string;
+  /** Bytes of one output file of `scripts/build-geo.mjs`. */
+  readonly buildFile: (name: GeoBuildFile) => Buffer;
   /**
-   * Path of a MaxMind DB file (GeoLite2-City, GeoIP2-City, GeoLite2-Country,
+   * A MaxMind DB (GeoLite2-City, GeoIP2-City, GeoLite2-Country,
    * GeoIP2-Country or a DB-IP mmdb) to take country, city and location from.
-   * @default - the DB-IP Lite country database in `dir`: country only.
+   * @default - the DB-IP Lite country database of the build: country only.
    */
-  readonly database?: string;
+  readonly database?: { readonly path: string; readonly bytes: () => Buffer };
+}
+
+/** Options of {@link createGeoLookup}. */
+export interface GeoLookupOptions {
   /**
    * Slots of the result cache, rounded up to a power of two (at most
    * 2^20); 0 turns it off. Direct-mapped, keyed by the parsed address: a hit costs a parse
@@ -88,23 +106,12 @@ export interface GeoLookupOptions {
   readonly cacheSize?: number;
 }
 
-/** Geo data that is missing, from another build, or not a database. */
-export class GeoDataError extends FlowLogError {
-  constructor(
-    message: string,
-    readonly path: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
 
 /** Must equal GEO_FORMAT in scripts/build-geo.mjs. */
 const GEO_FORMAT = 1;
 const HEADER_BYTES = 16;
 // Per-/16 bucket index after the range columns; see scripts/build-geo.mjs.
 const BUCKETS = 65537;
-const COUNTRY_FILE = 'dbip-country.mmdb';
 const DEFAULT_CACHE_SIZE = 4096;
 // Decoded mmdb records kept by data pointer: all of a country database,
 // the busy part of a city one.
@@ -113,17 +120,19 @@ const MEMO6_BITS = 12;
 const MEMO6_SLOTS = 1 << MEMO6_BITS;
 
 /**
- * Opens the geo data in `options.dir` (and `options.database`, if given).
+ * Builds the lookup over `data` (build-geo's tables, and `data.database` if given).
  *
- * @throws GeoDataError when `dir` lacks build-geo's output, or `database`
- *   is missing or not an mmdb file.
+ * @throws GeoDataError when build-geo's output is missing, from another
+ *   build or truncated, or `database` is not an mmdb file.
  */
-export function openGeoLookup(options: GeoLookupOptions): GeoLookup {
+export function createGeoLookup(data: GeoData, options: GeoLookupOptions = {}): GeoLookup {
   const t0 = performance.now();
-  const { dir } = options;
   const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
-  const asn = new AsnTable(dir);
-  const places = options.database === undefined ? openMmdb(join(dir, COUNTRY_FILE), dir) : openMmdb(options.database);
+  const asn = new AsnTable(data);
+  const places =
+    data.database === undefined
+      ? openMmdb(`${data.dir}/${GEO_BUILD_FILES.country}`, data.buildFile(GEO_BUILD_FILES.country), data.dir)
+      : openMmdb(data.database.path, data.database.bytes());
   return new GeoLookupImpl(asn, places, cacheSize, performance.now() - t0);
 }
 
@@ -158,13 +167,8 @@ class TwoGenerationCache<K, V> {
 
 // ---- data files ----------------------------------------------------------------
 
-function readData(file: string, dir: string): Buffer {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    throw new GeoDataError(`geo data not found: cannot read ${file}; build it with \`node scripts/build-geo.mjs --out ${dir}\``, file, { cause: err });
-  }
+function aligned(bytes: Buffer): Buffer {
+  let buf = bytes;
   // Typed arrays need 4-byte alignment; a small file may sit in Node's pool.
   if (buf.byteOffset % 4 !== 0) {
     const copy = Buffer.alloc(buf.length);
@@ -207,12 +211,13 @@ class AsnTable {
   readonly #orgBytes: Buffer;
   readonly #orgs: (string | undefined)[];
 
-  constructor(dir: string) {
+  constructor(data: GeoData) {
+    const { dir } = data;
     if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
       throw new GeoDataError('the AS tables are little-endian; this host is not', dir);
     }
-    const f4 = join(dir, 'asn-v4.bin');
-    const b4 = readData(f4, dir);
+    const f4 = `${dir}/${GEO_BUILD_FILES.asnV4}`;
+    const b4 = aligned(data.buildFile(GEO_BUILD_FILES.asnV4));
     const n4 = checkHeader(b4, 'FLA4', f4, dir);
     this.v4Count = n4;
     this.#v4Start = words(b4, HEADER_BYTES, n4, f4);
@@ -220,8 +225,8 @@ class AsnTable {
     this.#v4As = words(b4, HEADER_BYTES + 8 * n4, n4, f4);
     this.#v4Bucket = words(b4, HEADER_BYTES + 12 * n4, BUCKETS, f4);
 
-    const f6 = join(dir, 'asn-v6.bin');
-    const b6 = readData(f6, dir);
+    const f6 = `${dir}/${GEO_BUILD_FILES.asnV6}`;
+    const b6 = aligned(data.buildFile(GEO_BUILD_FILES.asnV6));
     const n6 = checkHeader(b6, 'FLA6', f6, dir);
     this.v6Count = n6;
     this.#v6Start = words(b6, HEADER_BYTES, 4 * n6, f6);
@@ -229,8 +234,8 @@ class AsnTable {
     this.#v6As = words(b6, HEADER_BYTES + 32 * n6, n6, f6);
     this.#v6Bucket = words(b6, HEADER_BYTES + 36 * n6, BUCKETS, f6);
 
-    const fo = join(dir, 'asn-orgs.bin');
-    const bo = readData(fo, dir);
+    const fo = `${dir}/${GEO_BUILD_FILES.asnOrgs}`;
+    const bo = aligned(data.buildFile(GEO_BUILD_FILES.asnOrgs));
     const no = checkHeader(bo, 'FLAO', fo, dir);
     this.#asns = words(bo, HEADER_BYTES, no, fo);
     this.#orgOffsets = words(bo, HEADER_BYTES + 4 * no, no + 1, fo);
@@ -431,17 +436,8 @@ function v4String(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
 }
 
-function openMmdb(path: string, buildDir?: string): MmdbPlaces {
-  let db: Buffer;
-  try {
-    db = readFileSync(path);
-  } catch (err) {
-    const message =
-      buildDir === undefined
-        ? `GeoIP database ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): give the path of a MaxMind DB (.mmdb) file`
-        : `geo data not found: cannot read ${path}; build it with \`node scripts/build-geo.mjs --out ${buildDir}\``;
-    throw new GeoDataError(message, path, { cause: err });
-  }
+function openMmdb(path: string, db: Buffer, buildDir?: string): MmdbPlaces {
+  const rebuild = buildDir === undefined ? '' : `; rebuild with \`node scripts/build-geo.mjs --out ${buildDir} --force\``;
   if (db[0] === 0x1f && db[1] === 0x8b) {
     throw new GeoDataError(`GeoIP database ${path} is gzip-compressed: extract the .mmdb file first`, path);
   }
@@ -449,7 +445,7 @@ function openMmdb(path: string, buildDir?: string): MmdbPlaces {
     return new MmdbPlaces(path, db);
   } catch (err) {
     if (err instanceof GeoDataError) throw err;
-    throw new GeoDataError(`GeoIP database ${path} is not a MaxMind DB (.mmdb) file: ${(err as Error).message}`, path, { cause: err });
+    throw new GeoDataError(`GeoIP database ${path} is not a MaxMind DB (.mmdb) file: ${(err as Error).message}${rebuild}`, path, { cause: err });
   }
 }
 

@@ -133,6 +133,11 @@ function parseV6(s: string, out: Uint32Array): boolean {
     i = 2;
   }
   while (i < end) {
+    // "::" may end the address just before its zone ("fe80::%eth0").
+    if (gap === n && s.charCodeAt(i) === C_PERCENT) {
+      if (i === len - 1) return false;
+      break;
+    }
     const start = i;
     let value = 0;
     let c = 0;

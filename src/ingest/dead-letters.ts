@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DeadLetter } from './bulk.js';
 import type { DataMessage, LogEvent } from './decode.js';
+import { DeadLetterFormatError } from '../errors.js';
 
 /** Stores one batch's dead letters under a key. */
 export interface DeadLetterSink {
@@ -37,10 +38,10 @@ export function parseDeadLetters(text: string, source = 'input'): DeadLetter[] {
     try {
       v = JSON.parse(line);
     } catch (err) {
-      throw new Error(`${source}:${i + 1}: not a JSON dead letter: ${(err as Error).message}`);
+      throw new DeadLetterFormatError(`${source}:${i + 1}: not a JSON dead letter: ${(err as Error).message}`);
     }
     if (typeof v !== 'object' || v === null || typeof (v as DeadLetter).stage !== 'string') {
-      throw new Error(`${source}:${i + 1}: not a dead letter (no stage)`);
+      throw new DeadLetterFormatError(`${source}:${i + 1}: not a dead letter (no stage)`);
     }
     out.push(v as DeadLetter);
   });

@@ -13,11 +13,19 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/**
+ * The environment a CLI test starts from: enough to run Node, nothing else, so that the
+ * caller's shell (AWS_PROFILE, OPENSEARCH_ENDPOINT, FLOW_LOG_FORMAT, ...) cannot change a result.
+ */
+const BASE_ENV: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]]))),
+);
+
 export function runCli(args: readonly string[], input = '', env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     input,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: { ...BASE_ENV, ...env },
     timeout: 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

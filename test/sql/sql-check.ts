@@ -17,6 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { JAVA_HINT, REQUIRED_JAVA } from '../../scripts/jdk.mjs';
 
 /** The Maven project. */
 export const SQL_CHECK_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -24,7 +25,7 @@ const POM = join(SQL_CHECK_DIR, 'pom.xml');
 const TARGET = join(SQL_CHECK_DIR, 'target');
 const JAR = join(TARGET, 'sql-check.jar');
 const STAMP = join(TARGET, '.build-stamp');
-const MIN_JAVA = 25;
+const MIN_JAVA = REQUIRED_JAVA;
 
 /** Which parser reads a statement. */
 export type Dialect = 'trino' | 'hive';
@@ -98,7 +99,7 @@ export function findJdk(): Jdk {
     .map(describeJdk)
     .filter((j): j is Jdk => j !== undefined && j.major >= MIN_JAVA);
   const jdk = candidates[0];
-  if (!jdk) throw new SqlCheckError(`the SQL check needs a JDK ${MIN_JAVA}+ (trino-parser is Java ${MIN_JAVA} bytecode); none in SQL_CHECK_JAVA_HOME, JAVA_HOME, PATH or /usr/lib/jvm`);
+  if (!jdk) throw new SqlCheckError(`the SQL check needs a JDK ${MIN_JAVA}+ (trino-parser is Java ${MIN_JAVA} bytecode); none in SQL_CHECK_JAVA_HOME, JAVA_HOME, PATH or /usr/lib/jvm: ${JAVA_HINT}`);
   return jdk;
 }
 

@@ -1,24 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGeo, DEFAULT_GEO_DIR } from '../../../scripts/build-geo.mjs';
+import { openGeoLookup } from '../../../lambdas/shared/geo-files.js';
+import { protocolName, tcpFlagNames, TCP_FLAGS } from '../../../src/enrich/enrich.js';
+import type { GeoLookup } from '../../../src/enrich/geoip.js';
 import { ENRICHMENT_FIELDS } from '../../../src/format/document.js';
-import { enrichAddresses, protocolName, tcpFlagNames, TCP_FLAGS } from '../../../src/enrich/enrich.js';
-import { openGeoLookup, type GeoInfo, type GeoLookup } from '../../../src/enrich/geoip.js';
-
-/** A GeoLookup that answers from a table and records what it was asked. */
-function fakeGeo(answers: Record<string, GeoInfo>): GeoLookup & { readonly asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    lookup: (ip) => {
-      asked.push(ip);
-      return answers[ip];
-    },
-    metadata: { database: 'fake', databaseType: 'fake', buildEpoch: new Date(0), asnRanges: { v4: 0, v6: 0 }, loadMs: 0 },
-  };
-}
-
-const GOOGLE: GeoInfo = { country: 'US', asn: 15169, asOrg: 'Google LLC' };
-const LONDON: GeoInfo = { country: 'GB', city: 'London', location: { lat: 51.5, lon: -0.09 }, asn: 5089, asOrg: 'Virgin Media Limited' };
+import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
+import { RecordParser, type FlowLogDocument } from '../../../src/format/parse.js';
+import { writeMmdb } from '../../helpers/mmdb.js';
 
 describe('protocolName', () => {
   it.each([
@@ -75,121 +66,99 @@ describe('tcpFlagNames', () => {
   });
 });
 
-describe('enrichAddresses', () => {
-  it('adds scope, country and AS for a public source and only scope for a private destination', () => {
-    // Arrange
-    const geo = fakeGeo({ '8.8.8.8': GOOGLE });
+// The parser is the one production path that enriches addresses: these tests go through it
+// with the real bundled data (scripts/build-geo.mjs) and a city database of known content.
+describe('RecordParser address enrichment', () => {
+  const ADDRESS_KEYS = ENRICHMENT_FIELDS.map((f) => f.key).filter((k) => /^(src|dst)_/.test(k));
+  let geo: GeoLookup;
+  let scratch: string;
+  let cityDb: string;
 
-    // Act
-    const doc = enrichAddresses('8.8.8.8', '10.0.1.5', geo);
+  /** The enrichment keys of the document the parser makes for a flow from `src` to `dst`. */
+  function addressKeys(src: string, dst: string, lookup: GeoLookup | null = geo): Partial<FlowLogDocument> {
+    const parser = new RecordParser(DEFAULT_FORMAT, lookup === null ? {} : { geo: lookup });
+    const result = parser.parse(`2 123456789012 eni-0a1b2c3d ${src} ${dst} 443 49152 6 10 840 1700000000 1700000060 ACCEPT OK`);
+    if (!result.ok) throw new Error(`did not parse: ${result.reason}`);
+    return Object.fromEntries(Object.entries(result.value).filter(([k]) => ADDRESS_KEYS.includes(k)));
+  }
 
-    // Assert
-    expect(doc).toStrictEqual({
+  beforeAll(() => {
+    buildGeo({ out: DEFAULT_GEO_DIR });
+    geo = openGeoLookup({ dir: DEFAULT_GEO_DIR });
+    scratch = mkdtempSync(join(tmpdir(), 'enrich-'));
+    cityDb = join(scratch, 'GeoLite2-City.mmdb');
+    writeFileSync(
+      cityDb,
+      writeMmdb('GeoLite2-City', [
+        {
+          network: '81.2.69.0/24',
+          record: {
+            city: { geoname_id: 2643743, names: { en: 'London' } },
+            country: { geoname_id: 2635167, iso_code: 'GB', names: { en: 'United Kingdom' } },
+            location: { accuracy_radius: 10, latitude: 51.5142, longitude: -0.0931 },
+          },
+        },
+      ]),
+    );
+  }, 120_000);
+
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('adds scope, country and AS for a public IPv4 source, only the scope for a private destination', () => {
+    expect(addressKeys('1.1.1.1', '10.0.1.5')).toStrictEqual({
       src_addr_scope: 'public',
       dst_addr_scope: 'private',
-      src_country: 'US',
-      src_asn: 15169,
-      src_as_org: 'Google LLC',
-    });
-    expect(geo.asked).toEqual(['8.8.8.8']);
-  });
-
-  it('adds city and location when the lookup has them', () => {
-    const geo = fakeGeo({ '81.2.69.142': LONDON });
-
-    const doc = enrichAddresses('172.31.0.9', '81.2.69.142', geo);
-
-    expect(doc).toStrictEqual({
-      src_addr_scope: 'private',
-      dst_addr_scope: 'public',
-      dst_country: 'GB',
-      dst_city: 'London',
-      dst_location: { lat: 51.5, lon: -0.09 },
-      dst_asn: 5089,
-      dst_as_org: 'Virgin Media Limited',
+      src_country: 'AU',
+      src_asn: 13335,
+      src_as_org: expect.stringMatching(/Cloudflare/i),
     });
   });
 
-  it('never looks up an address that is not public', () => {
-    const geo = fakeGeo({});
+  it('enriches public IPv6 addresses on both sides', () => {
+    const keys = addressKeys('2600:1f18:aaaa::1', '2606:4700:4700::1111');
 
-    enrichAddresses('10.0.0.1', '100.64.0.1', geo);
-    enrichAddresses('127.0.0.1', '169.254.169.254', geo);
-    enrichAddresses('203.0.113.5', '198.51.100.5', geo);
-    enrichAddresses('fd00::1', 'fe80::1', geo);
-    enrichAddresses('2001:db8::1', '::ffff:192.168.0.1', geo);
-    enrichAddresses('224.0.0.5', '255.255.255.255', geo);
-
-    expect(geo.asked).toEqual([]);
+    expect(keys).toMatchObject({ src_addr_scope: 'public', dst_addr_scope: 'public', dst_asn: 13335, src_as_org: expect.stringMatching(/Amazon/) });
   });
 
-  it('adds nothing for null, "-" and malformed addresses', () => {
-    const geo = fakeGeo({});
-
-    expect(enrichAddresses(null, null, geo)).toStrictEqual({});
-    expect(enrichAddresses('-', 'nonsense', geo)).toStrictEqual({});
-    expect(geo.asked).toEqual([]);
+  it.each([
+    ['100.64.0.1', 'shared'],
+    ['172.31.0.9', 'private'],
+    ['fd00::1', 'unique-local'],
+    ['169.254.169.254', 'link-local'],
+    ['fe80::1', 'link-local'],
+    ['127.0.0.1', 'loopback'],
+    ['203.0.113.5', 'documentation'],
+    ['2001:db8::1', 'documentation'],
+  ])('gives %s the scope %s and no geo keys', (ip, scope) => {
+    expect(addressKeys(ip, ip)).toStrictEqual({ src_addr_scope: scope, dst_addr_scope: scope });
   });
 
-  it('adds only scopes without a geo lookup', () => {
-    expect(enrichAddresses('8.8.8.8', '2600:1f18::1', undefined)).toStrictEqual({ src_addr_scope: 'public', dst_addr_scope: 'public' });
+  it('looks up a NAT64 address (64:ff9b::/96) as the IPv4 address it carries', () => {
+    const keys = addressKeys('64:ff9b::101:101', '10.0.0.1');
+
+    expect(keys).toMatchObject({ src_addr_scope: 'public', src_asn: 13335, src_country: 'AU' });
   });
 
-  it('adds only the scope when nothing is known about a public address', () => {
-    expect(enrichAddresses('8.8.8.8', null, fakeGeo({}))).toStrictEqual({ src_addr_scope: 'public' });
+  it('takes city and location from a database of your own, AS from the bundled tables', () => {
+    const withCity = openGeoLookup({ dir: DEFAULT_GEO_DIR, database: cityDb });
+
+    const keys = addressKeys('81.2.69.142', '10.0.0.1', withCity);
+
+    expect(keys).toMatchObject({ src_country: 'GB', src_city: 'London', src_location: { lat: 51.5142, lon: -0.0931 } });
+    expect(keys.src_asn).toEqual(expect.any(Number));
   });
 
-  it('writes into the object it is given and returns it', () => {
-    // Arrange
-    const doc = { srcaddr: '8.8.8.8', dstaddr: '10.0.0.1' };
-
-    // Act
-    const out = enrichAddresses(doc.srcaddr, doc.dstaddr, fakeGeo({ '8.8.8.8': GOOGLE }), doc);
-
-    // Assert
-    expect(out).toBe(doc);
-    expect(out).toStrictEqual({
-      srcaddr: '8.8.8.8',
-      dstaddr: '10.0.0.1',
-      src_addr_scope: 'public',
-      dst_addr_scope: 'private',
-      src_country: 'US',
-      src_asn: 15169,
-      src_as_org: 'Google LLC',
-    });
+  it('adds scopes only when GeoIP is off', () => {
+    expect(addressKeys('8.8.8.8', '10.0.0.1', null)).toStrictEqual({ src_addr_scope: 'public', dst_addr_scope: 'private' });
   });
 
-  it('only sets keys that src/format/document.ts declares, in its order', () => {
-    // Arrange
+  it('sets all twelve address keys, every one declared in src/format/document.ts, when both sides are known', () => {
     const declared = ENRICHMENT_FIELDS.map((f) => f.key);
-    const geo = fakeGeo({ '8.8.8.8': GOOGLE, '81.2.69.142': LONDON });
+    const keys = Object.keys(addressKeys('81.2.69.142', '81.2.69.143', openGeoLookup({ dir: DEFAULT_GEO_DIR, database: cityDb })));
 
-    // Act
-    const keys = Object.keys(enrichAddresses('81.2.69.142', '8.8.8.8', geo));
-
-    // Assert
+    expect(keys.sort()).toEqual(
+      ['addr_scope', 'country', 'city', 'location', 'asn', 'as_org'].flatMap((k) => [`src_${k}`, `dst_${k}`]).sort(),
+    );
     expect(keys.every((k) => declared.includes(k))).toBe(true);
-    expect(keys).toEqual(declared.filter((k) => keys.includes(k)));
-  });
-
-  describe('with the bundled geo data', () => {
-    let geo: GeoLookup;
-
-    beforeAll(() => {
-      buildGeo({ out: DEFAULT_GEO_DIR });
-      geo = openGeoLookup({ dir: DEFAULT_GEO_DIR });
-    }, 120_000);
-
-    it('enriches a flow from a VPC address to Cloudflare over IPv6 and IPv4', () => {
-      expect(enrichAddresses('10.0.0.5', '1.1.1.1', geo)).toMatchObject({ src_addr_scope: 'private', dst_addr_scope: 'public', dst_asn: 13335 });
-      expect(enrichAddresses('2600:1f18:aaaa::1', '2606:4700:4700::1111', geo)).toMatchObject({ dst_asn: 13335, src_as_org: expect.stringMatching(/Amazon/) });
-    });
-
-    it('leaves out keys without a value', () => {
-      const doc = enrichAddresses('8.8.8.8', '10.0.0.5', geo);
-
-      expect(Object.values(doc)).not.toContain(undefined);
-      expect(doc).not.toHaveProperty('src_city');
-    });
   });
 });

@@ -1,7 +1,8 @@
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, type QueryExecutionState } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AthenaQueryError, QueryTimeoutError, runStatement } from '../../../../lambdas/partitions/athena.js';
+import { AthenaQueryError, QueryTimeoutError } from '../../../../lambdas/errors.js';
+import { runStatement } from '../../../../lambdas/partitions/athena.js';
 import { fakeClock } from './fakes.js';
 
 const athenaMock = mockClient(AthenaClient);

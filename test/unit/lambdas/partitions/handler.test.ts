@@ -2,7 +2,7 @@ import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, typ
 import { ListObjectsV2Command, S3Client, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AthenaQueryError, QueryTimeoutError } from '../../../../lambdas/partitions/athena.js';
+import { AthenaQueryError, QueryTimeoutError } from '../../../../lambdas/errors.js';
 import { createPartitionHandler } from '../../../../lambdas/partitions/handler.js';
 import { addPartitionsStatement } from '../../../../src/athena/partitions.js';
 import { CONFIG, dayFolder, fakeClock, LOCATION } from './fakes.js';

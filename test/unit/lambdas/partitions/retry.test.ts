@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createAthenaClient, runStatement } from '../../../../lambdas/partitions/athena.js';
-import { SDK_MAX_ATTEMPTS } from '../../../../lambdas/partitions/retry.js';
 import { createS3Client, daysWithData } from '../../../../lambdas/partitions/s3-days.js';
 import { dayFolder, fakeHttp, LOCATION, TEST_CREDENTIALS } from './fakes.js';
 
@@ -13,10 +12,10 @@ const SQL = "ALTER TABLE `db`.`t` ADD IF NOT EXISTS PARTITION (`day` = '2024/02/
 const THROTTLED = { statusCode: 400, headers: { 'x-amzn-errortype': 'TooManyRequestsException' }, body: JSON.stringify({ __type: 'TooManyRequestsException', Message: 'Rate exceeded' }) };
 
 describe('createAthenaClient', () => {
-  it('uses the adaptive retry strategy with several attempts', async () => {
+  it('uses the adaptive retry strategy with 8 attempts, as docs/athena.md states', async () => {
     const athena = createAthenaClient({ region: 'eu-west-1', credentials: TEST_CREDENTIALS });
 
-    expect(await athena.config.maxAttempts()).toBe(SDK_MAX_ATTEMPTS);
+    expect(await athena.config.maxAttempts()).toBe(8);
     expect(((await athena.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
   });
 

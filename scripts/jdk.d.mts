@@ -1,0 +1,2 @@
+export declare const REQUIRED_JAVA: number;
+export declare const JAVA_HINT: string;

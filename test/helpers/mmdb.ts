@@ -1,0 +1,90 @@
+/**
+ * A minimal MaxMind DB writer, for user databases of known content in tests.
+ * https://maxmind.github.io/MaxMind-DB/ : search tree, 16 zero bytes, data
+ * section, metadata marker, metadata map. IPv4 tree, 24-bit records.
+ */
+
+export type MmdbValue = string | number | bigint | readonly MmdbValue[] | { readonly [key: string]: MmdbValue };
+
+function control(type: number, size: number): Buffer {
+  const extended = type > 7;
+  const first = ((extended ? 0 : type) << 5) | (size < 29 ? size : 29);
+  const bytes = [first];
+  if (extended) bytes.push(type - 7);
+  if (size >= 29) bytes.push(size - 29);
+  return Buffer.from(bytes);
+}
+
+function encode(v: MmdbValue): Buffer {
+  if (typeof v === 'string') {
+    const b = Buffer.from(v, 'utf8');
+    return Buffer.concat([control(2, b.length), b]);
+  }
+  if (typeof v === 'bigint') {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(v);
+    return Buffer.concat([control(9, 8), b]);
+  }
+  if (typeof v === 'number') {
+    const b = Buffer.alloc(Number.isInteger(v) && v >= 0 ? 4 : 8);
+    if (b.length === 4) {
+      b.writeUInt32BE(v);
+      return Buffer.concat([control(6, 4), b]);
+    }
+    b.writeDoubleBE(v);
+    return Buffer.concat([control(3, 8), b]);
+  }
+  if (Array.isArray(v)) return Buffer.concat([control(11, v.length), ...v.map(encode)]);
+  const entries = Object.entries(v as { readonly [key: string]: MmdbValue });
+  return Buffer.concat([control(7, entries.length), ...entries.flatMap(([k, x]) => [encode(k), encode(x)])]);
+}
+
+export interface TestNetwork {
+  readonly network: string; // a.b.c.d/len
+  readonly record: MmdbValue;
+}
+
+export function writeMmdb(databaseType: string, networks: readonly TestNetwork[]): Buffer {
+  // Trie: child is a node index, a data index (as { data }), or empty.
+  type Child = number | { data: number } | undefined;
+  const nodes: [Child, Child][] = [[undefined, undefined]];
+  networks.forEach(({ network }, dataIndex) => {
+    const [ip, len] = network.split('/') as [string, string];
+    const addr = ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+    let node = 0;
+    for (let depth = 0; depth < Number(len); depth++) {
+      const bit = Math.floor(addr / 2 ** (31 - depth)) % 2;
+      if (depth === Number(len) - 1) nodes[node]![bit] = { data: dataIndex };
+      else {
+        let next = nodes[node]![bit];
+        if (typeof next !== 'number') {
+          next = nodes.push([undefined, undefined]) - 1;
+          nodes[node]![bit] = next;
+        }
+        node = next;
+      }
+    }
+  });
+  const data = networks.map(({ record }) => encode(record));
+  const offsets = data.map((_, i) => data.slice(0, i).reduce((n, b) => n + b.length, 0));
+  const nodeCount = nodes.length;
+  const tree = Buffer.alloc(nodeCount * 6);
+  const value = (c: Child): number => (c === undefined ? nodeCount : typeof c === 'number' ? c : nodeCount + 16 + offsets[c.data]!);
+  nodes.forEach(([left, right], i) => {
+    tree.writeUIntBE(value(left), i * 6, 3);
+    tree.writeUIntBE(value(right), i * 6 + 3, 3);
+  });
+  const metadata = encode({
+    node_count: nodeCount,
+    record_size: 24,
+    ip_version: 4,
+    database_type: databaseType,
+    languages: ['en'],
+    binary_format_major_version: 2,
+    binary_format_minor_version: 0,
+    build_epoch: 1_700_000_000n,
+    description: { en: 'test database' },
+  });
+  return Buffer.concat([tree, Buffer.alloc(16), ...data, Buffer.from('abcdef4d61784d696e642e636f6d', 'hex'), metadata]);
+}
+
