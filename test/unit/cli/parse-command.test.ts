@@ -47,4 +47,26 @@ describe('flowlogs parse', () => {
     expect(r.status).toBe(0);
     expect(lines(r.stdout)[0]).toMatchObject({ src_addr_scope: 'public', src_country: 'US', src_asn: 15169, dst_addr_scope: 'private' });
   });
+
+  it('takes the header line of a flow-log file in S3 as the format, and skips blank lines', () => {
+    // The header S3 delivery writes for a custom format: the field names, hyphenated.
+    const input = 'version pkt-srcaddr srcaddr bytes log-status\n\n5 10.0.0.9 10.0.0.1 4242 OK\n\n5 - - - NODATA\n';
+
+    const r = runCli(['parse', '--no-geoip'], input);
+
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout)).toEqual([
+      expect.objectContaining({ version: 5, pkt_srcaddr: '10.0.0.9', srcaddr: '10.0.0.1', bytes: 4242, log_status: 'OK' }),
+      expect.objectContaining({ version: 5, pkt_srcaddr: null, bytes: null, log_status: 'NODATA' }),
+    ]);
+  });
+
+  it('skips the header of a default-format file', () => {
+    const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+
+    const r = runCli(['parse', '--no-geoip'], `${header}\n${defaultRecord()}\n`);
+
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout)).toEqual([expect.objectContaining({ version: 2, log_status: 'OK' })]);
+  });
 });
