@@ -51,3 +51,6 @@ export function describeFailure(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The command line is incomplete or wrong: the message says what to pass. */
+export class UsageError extends FlowLogError {}

@@ -8,31 +8,31 @@
  *
  * The AWS SDK is imported only for a real run, so a dry run starts fast.
  */
-import { parseArgs } from 'node:util';
 import { loadPartitionConfig } from '../lambdas/partitions/config.js';
 import { ConfigError } from '../src/errors.js';
 import { addPartitionsStatements, dayRange, parseDay } from '../src/athena/partitions.js';
 import { PARTITION_ENV } from '../src/settings.js';
+import { optionHelp, parseOptions, requireOptions, type OptionTable } from './options.js';
 
 /** The longest range one command takes: ten years of days. */
 export const MAX_RANGE_DAYS = 3660;
 
 const OPTIONS = {
-  from: { type: 'string' },
-  to: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  database: { type: 'string' },
-  table: { type: 'string' },
-  bucket: { type: 'string' },
-  prefix: { type: 'string' },
-  workgroup: { type: 'string' },
-  'account-id': { type: 'string' },
-  region: { type: 'string' },
-  'timeout-seconds': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+  from: { type: 'string', arg: 'YYYY-MM-DD', help: 'first UTC day of the range' },
+  to: { type: 'string', arg: 'YYYY-MM-DD', help: 'last UTC day of the range (included)' },
+  'dry-run': { type: 'boolean', help: 'print the SQL and run nothing (no AWS credentials needed)' },
+  database: { type: 'string', arg: 'D', env: [PARTITION_ENV.database], help: 'Glue database' },
+  table: { type: 'string', arg: 'T', env: [PARTITION_ENV.table], help: 'Glue table' },
+  bucket: { type: 'string', arg: 'B', env: [PARTITION_ENV.bucket], help: 'flow-log bucket' },
+  prefix: { type: 'string', arg: 'P', env: [PARTITION_ENV.prefix], help: "key prefix the flow log writes under, e.g. vpc-flow-logs/ ('' for the root)" },
+  'account-id': { type: 'string', arg: 'A', env: [PARTITION_ENV.accountId], help: 'account in the flow-log path' },
+  region: { type: 'string', arg: 'R', env: [PARTITION_ENV.region, 'AWS_REGION'], help: 'region in the flow-log path' },
+  workgroup: { type: 'string', arg: 'W', env: [PARTITION_ENV.workgroup], help: 'Athena workgroup (not needed with --dry-run)' },
+  'timeout-seconds': { type: 'string', arg: 'N', help: 'how long to wait for Athena, default 600' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies OptionTable;
 
-/** Option → the environment variable it overrides. */
+/** Option → the variable of the partition function's configuration it sets. */
 const ENV_OF = {
   database: PARTITION_ENV.database,
   table: PARTITION_ENV.table,
@@ -43,20 +43,13 @@ const ENV_OF = {
   region: PARTITION_ENV.region,
 } as const;
 
-const HELP = `usage: flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
-         [--database D] [--table T] [--bucket B] [--prefix P] [--workgroup W]
-         [--account-id A] [--region R] [--timeout-seconds N]
+const HELP = `usage: flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run] [options]
 
 Adds the Athena partitions of every UTC day from --from to --to (both included)
 with ALTER TABLE ... ADD IF NOT EXISTS PARTITION, and waits until Athena has run
 it. Partitions that exist are left as they are, so a range may overlap them.
 
-  --dry-run          print the SQL and run nothing (no AWS credentials needed)
-  --database, --table         Glue database and table      (${PARTITION_ENV.database}, ${PARTITION_ENV.table})
-  --bucket, --prefix          flow-log bucket, key prefix  (${PARTITION_ENV.bucket}, ${PARTITION_ENV.prefix}; e.g. vpc-flow-logs/)
-  --account-id, --region      account and region in the flow-log path (${PARTITION_ENV.accountId}, ${PARTITION_ENV.region} or AWS_REGION)
-  --workgroup                 Athena workgroup             (${PARTITION_ENV.workgroup}; not needed with --dry-run)
-  --timeout-seconds           how long to wait for Athena, default 600
+${optionHelp(OPTIONS)}
 
 Each option falls back to the environment variable in parentheses: the names
 the partition function is configured with, so its configuration shows the
@@ -64,16 +57,17 @@ values of a deployment.
 Exit 0 when the statement SUCCEEDED (or was printed), 1 otherwise.`;
 
 export async function runPartitionsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const { values, positionals } = parseOptions(OPTIONS, argv);
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
   }
   if (positionals.length > 0) return usage(`unexpected argument "${positionals[0]}"`);
-  if (values.from === undefined || values.to === undefined) return usage('--from and --to are required');
+  const dryRun = values['dry-run'] ?? false;
+  requireOptions('partitions', OPTIONS, values, ['from', 'to', 'database', 'table', 'bucket', 'prefix', 'account-id', 'region', ...(dryRun ? [] : (['workgroup'] as const))]);
 
-  const from = parseDay(values.from);
-  const to = parseDay(values.to);
+  const from = parseDay(values.from!);
+  const to = parseDay(values.to!);
   const days = dayRange(from, to);
   if (days.length > MAX_RANGE_DAYS) throw new ConfigError(`the range has ${days.length} days; at most ${MAX_RANGE_DAYS} at a time`);
 
@@ -82,7 +76,6 @@ export async function runPartitionsCommand(argv: string[]): Promise<number> {
     const value = values[option as keyof typeof ENV_OF];
     if (value !== undefined) env[name] = value;
   }
-  const dryRun = values['dry-run'] ?? false;
   const config = loadPartitionConfig(env, { requireWorkgroup: !dryRun });
   const statements = addPartitionsStatements(config.table, config.location, days);
 

@@ -39,7 +39,7 @@ describe('flowlogs partitions --dry-run', () => {
   it('explains a missing range, a bad day, a reversed range and a missing setting, and exits 1', () => {
     const missing = runCli(['partitions', '--from', '2024-01-01', '--dry-run'], '', ENV);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/--from and --to are required\nusage: flowlogs partitions/);
+    expect(missing.stderr).toBe('flowlogs: partitions: missing --to; see flowlogs partitions --help\n');
 
     const badDay = runCli(['partitions', '--from', '2023-02-29', '--to', '2023-03-01', '--dry-run'], '', ENV);
     expect(badDay.status).toBe(1);
@@ -51,6 +51,17 @@ describe('flowlogs partitions --dry-run', () => {
     const noBucket = runCli(['partitions', '--from', '2024-03-01', '--to', '2024-03-01', '--dry-run'], '', { ...ENV, [PARTITION_ENV.bucket]: '' });
     expect(noBucket.status).toBe(1);
     expect(noBucket.stderr).toBe(`flowlogs: ${PARTITION_ENV.bucket} is required (the flow-log bucket)\n`);
+  });
+
+  it('names every missing option in one run, with the variable each falls back to', () => {
+    const r = runCli(['partitions', '--from', '2024-01-01', '--to', '2024-01-02']);
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'flowlogs: partitions: missing --database (or GLUE_DATABASE), --table (or GLUE_TABLE), --bucket (or FLOW_LOG_BUCKET), ' +
+        '--prefix (or FLOW_LOG_PREFIX), --account-id (or FLOW_LOG_ACCOUNT_ID), --region (or FLOW_LOG_REGION / AWS_REGION), ' +
+        '--workgroup (or ATHENA_WORKGROUP); see flowlogs partitions --help\n',
+    );
   });
 
   it('prints its usage with --help', () => {
@@ -105,7 +116,7 @@ describe('flowlogs partitions', () => {
   it('needs a workgroup to run', async () => {
     delete process.env[PARTITION_ENV.workgroup];
 
-    await expect(runPartitionsCommand(['--from', '2024-02-28', '--to', '2024-03-01'])).rejects.toThrow(`${PARTITION_ENV.workgroup} is required`);
+    await expect(runPartitionsCommand(['--from', '2024-02-28', '--to', '2024-03-01'])).rejects.toThrow(`missing --workgroup (or ${PARTITION_ENV.workgroup})`);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
   });
 });
