@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
+import type { StackClients } from './stack.js';
 
 /** One flag of a command. */
 export interface CliOption {
@@ -70,4 +71,21 @@ export function optionHelp(table: OptionTable): string {
   });
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return rows.map(([l, r]) => l.padEnd(width) + r).join('\n');
+}
+
+/**
+ * {@link parseOptions}, with the configuration of a deployed stack when the table has a `stack`
+ * flag and it is given: a flag wins, then the stack's value, then the process environment.
+ */
+export async function parseOptionsWithStack<T extends OptionTable>(
+  table: T,
+  argv: readonly string[],
+  clients?: StackClients,
+): Promise<{ readonly values: OptionValues<T>; readonly positionals: readonly string[] }> {
+  const first = parseOptions(table, argv, {});
+  const stack = (first.values as Record<string, unknown>).stack;
+  if (typeof stack !== 'string' || !('stack' in table)) return parseOptions(table, argv);
+  const { stackEnvironment, defaultStackClients } = await import('./stack.js');
+  const fromStack = await stackEnvironment(stack, clients ?? defaultStackClients());
+  return parseOptions(table, argv, { ...process.env, ...fromStack });
 }

@@ -12,7 +12,8 @@ import { loadPartitionConfig } from '../lambdas/partitions/config.js';
 import { ConfigError } from '../src/errors.js';
 import { addPartitionsStatements, dayRange, parseDay } from '../src/athena/partitions.js';
 import { PARTITION_ENV } from '../src/settings.js';
-import { optionHelp, parseOptions, requireOptions, type OptionTable } from './options.js';
+import { optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
+import type { StackClients } from './stack.js';
 
 /** The longest range one command takes: ten years of days. */
 export const MAX_RANGE_DAYS = 3660;
@@ -29,6 +30,7 @@ const OPTIONS = {
   region: { type: 'string', arg: 'R', env: [PARTITION_ENV.region, 'AWS_REGION'], help: 'region in the flow-log path' },
   workgroup: { type: 'string', arg: 'W', env: [PARTITION_ENV.workgroup], help: 'Athena workgroup (not needed with --dry-run)' },
   'timeout-seconds': { type: 'string', arg: 'N', help: 'how long to wait for Athena, default 600' },
+  stack: { type: 'string', arg: 'NAME', help: "a deployed stack to take every other setting from (its partition function's configuration)" },
   help: { type: 'boolean', short: 'h', help: 'this help' },
 } as const satisfies OptionTable;
 
@@ -56,8 +58,8 @@ the partition function is configured with, so its configuration shows the
 values of a deployment.
 Exit 0 when the statement SUCCEEDED (or was printed), 1 otherwise.`;
 
-export async function runPartitionsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOptions(OPTIONS, argv);
+export async function runPartitionsCommand(argv: string[], stackClients?: StackClients): Promise<number> {
+  const { values, positionals } = await parseOptionsWithStack(OPTIONS, argv, stackClients);
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
