@@ -14,19 +14,36 @@ export interface Rendered {
   readonly warnings: readonly string[];
   /** Items drawn per named mark. */
   readonly marks: Readonly<Record<string, number>>;
+  /** Where each item of a named mark was drawn, in drawing order. */
+  readonly items: (mark: string) => readonly ItemBounds[];
   /** The tuples of a data set after its transforms. */
   readonly data: (name: string) => Json[];
+}
+
+/** An item's position and size in pixels. */
+export interface ItemBounds {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
 }
 
 interface SceneNode {
   readonly marktype?: string;
   readonly name?: string;
   readonly items?: readonly SceneNode[];
+  readonly x?: number;
+  readonly y?: number;
+  readonly width?: number;
+  readonly height?: number;
 }
 
-function countMarks(node: SceneNode, out: Record<string, number>): void {
-  if (node.marktype && node.name) out[node.name] = (out[node.name] ?? 0) + (node.items?.length ?? 0);
-  for (const item of node.items ?? []) countMarks(item, out);
+function collect(node: SceneNode, out: Record<string, ItemBounds[]>): void {
+  if (node.marktype && node.name) {
+    const list = (out[node.name] ??= []);
+    for (const i of node.items ?? []) list.push({ x: i.x ?? 0, y: i.y ?? 0, width: i.width ?? 0, height: i.height ?? 0 });
+  }
+  for (const item of node.items ?? []) collect(item, out);
 }
 
 /** Compiles and runs a spec, then renders it to SVG. */
@@ -38,11 +55,12 @@ export async function renderSpec(spec: Json): Promise<Rendered> {
   const view = new vega.View(vega.parse(spec as vega.Spec, undefined, { ast: false }), { renderer: 'none', logger });
   await view.runAsync();
   const svg = await view.toSVG();
-  const marks: Record<string, number> = {};
-  countMarks((view.scenegraph() as unknown as { root: SceneNode }).root, marks);
+  const items: Record<string, ItemBounds[]> = {};
+  collect((view.scenegraph() as unknown as { root: SceneNode }).root, items);
+  const marks = Object.fromEntries(Object.entries(items).map(([name, list]) => [name, list.length]));
   const data = (name: string) => view.data(name) as Json[];
   view.finalize();
-  return { svg, warnings, marks, data };
+  return { svg, warnings, marks, items: (mark) => items[mark] ?? [], data };
 }
 
 /**
