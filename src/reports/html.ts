@@ -73,15 +73,16 @@ function changeCell(now: number, before: number, badWhenUp = false): string {
 
 function headlineTable(h: Headline, p: Headline): string {
   const share = (part: number, whole: number): string => (whole > 0 ? formatShare(part / whole) : 'n/a');
-  const cell = (label: string, figure: string, detail: string): string =>
-    `<td><div class="label">${escapeHtml(label)}</div><div class="figure" data-figure="${escapeHtml(label)}">${escapeHtml(figure)}</div><div>${detail}</div></td>`;
+  // data-value and data-previous carry the exact figures, for scripts and tests reading the page.
+  const cell = (label: string, value: number, previous: number, figure: string, detail: string): string =>
+    `<td><div class="label">${escapeHtml(label)}</div><div class="figure" data-figure="${escapeHtml(label)}" data-value="${value}" data-previous="${previous}">${escapeHtml(figure)}</div><div>${detail}</div></td>`;
   return [
     '<table class="headline" role="presentation"><tr>',
-    cell('Records', formatCount(h.records), `${changeCell(h.records, p.records)} vs ${escapeHtml(formatCount(p.records))}`),
-    cell('Bytes', formatBytes(h.bytes), `${changeCell(h.bytes, p.bytes)} vs ${escapeHtml(formatBytes(p.bytes))}`),
-    cell('Packets', formatCount(h.packets), `${changeCell(h.packets, p.packets)} vs ${escapeHtml(formatCount(p.packets))}`),
-    cell('ACCEPT share', share(h.accepted, h.records), `${escapeHtml(formatCount(h.accepted))} records`),
-    cell('REJECT share', share(h.rejected, h.records), `${escapeHtml(formatCount(h.rejected))} records, ${changeCell(h.rejected, p.rejected, true)}`),
+    cell('Records', h.records, p.records, formatCount(h.records), `${changeCell(h.records, p.records)} vs ${escapeHtml(formatCount(p.records))}`),
+    cell('Bytes', h.bytes, p.bytes, formatBytes(h.bytes), `${changeCell(h.bytes, p.bytes)} vs ${escapeHtml(formatBytes(p.bytes))}`),
+    cell('Packets', h.packets, p.packets, formatCount(h.packets), `${changeCell(h.packets, p.packets)} vs ${escapeHtml(formatCount(p.packets))}`),
+    cell('ACCEPT', h.accepted, p.accepted, share(h.accepted, h.records), `${escapeHtml(formatCount(h.accepted))} records`),
+    cell('REJECT', h.rejected, p.rejected, share(h.rejected, h.records), `${escapeHtml(formatCount(h.rejected))} records, ${changeCell(h.rejected, p.rejected, true)}`),
     '</tr></table>',
   ].join('');
 }
@@ -96,7 +97,7 @@ function rowsTable(section: WeeklySection): string {
     .map((r: WeeklyRow) => {
       const prev = before.get(r.key);
       return (
-        `<tr><td><code>${escapeHtml(r.key)}</code></td><td class="n">${escapeHtml(formatFigure(report.unit, r.value))}</td><td class="n">${escapeHtml(formatShare(r.share))}</td>` +
+        `<tr data-key="${escapeHtml(r.key)}" data-value="${r.value}"><td><code>${escapeHtml(r.key)}</code></td><td class="n">${escapeHtml(formatFigure(report.unit, r.value))}</td><td class="n">${escapeHtml(formatShare(r.share))}</td>` +
         `<td class="n">${prev === undefined ? '–' : escapeHtml(formatFigure(report.unit, prev))}</td><td class="n">${prev === undefined ? 'not in its top rows' : changeCell(r.value, prev, report.id.includes('reject'))}</td></tr>`
       );
     })
@@ -132,7 +133,7 @@ function firstSeenHtml(data: WeeklyReportData): string {
     data.firstSeen.length === 0
       ? '<p class="empty">None.</p>'
       : `<table class="rows"><tr><th>source</th><th class="n">REJECTed records</th></tr>${data.firstSeen
-          .map((s) => `<tr><td><code>${escapeHtml(s.address)}</code></td><td class="n">${escapeHtml(formatCount(s.records))}</td></tr>`)
+          .map((s) => `<tr data-key="${escapeHtml(s.address)}" data-value="${s.records}"><td><code>${escapeHtml(s.address)}</code></td><td class="n">${escapeHtml(formatCount(s.records))}</td></tr>`)
           .join('')}</table>`;
   return `<section id="first-seen" data-report-id="first-seen"><h2>REJECTed sources seen for the first time</h2>${intro}${body}</section>`;
 }
@@ -156,8 +157,8 @@ export function weeklyHtml(data: WeeklyReportData, charts: ReadonlyMap<string, s
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="sub">${escapeHtml(week)}, compared with ${escapeHtml(formatWeek(data.previous))}</p>`,
     `<section id="headline" data-report-id="headline">${headlineTable(data.headline, data.previousHeadline)}</section>`,
-    `<section class="note" id="excluded"><p><strong>Left out of every figure:</strong> <span data-figure="NODATA">${escapeHtml(formatCount(excluded.nodata))}</span> NODATA and ` +
-      `<span data-figure="SKIPDATA">${escapeHtml(formatCount(excluded.skipdata))}</span> SKIPDATA records this week. ${escapeHtml(NODATA_NOTE)}</p></section>`,
+    `<section class="note" id="excluded"><p><strong>Left out of every figure:</strong> <span data-figure="NODATA" data-value="${excluded.nodata}">${escapeHtml(formatCount(excluded.nodata))}</span> NODATA and ` +
+      `<span data-figure="SKIPDATA" data-value="${excluded.skipdata}">${escapeHtml(formatCount(excluded.skipdata))}</span> SKIPDATA records this week. ${escapeHtml(NODATA_NOTE)}</p></section>`,
     firstSeenHtml(data),
     ...data.sections.map((s) => sectionHtml(s, charts.get(s.report.id))),
     `<footer>Made ${escapeHtml(meta.generatedAt.toISOString())} from ${escapeHtml(meta.source)}. Figures count only records with log_status OK.</footer>`,
