@@ -131,6 +131,7 @@ export class FlowLogsStack extends Stack {
                   resultsPrefix: RESULTS_PREFIX,
                   flowLogBucket,
                   flowLogPrefix: this.capture.prefix,
+                  format: config.format,
                 },
               }
             : {}),

@@ -5,6 +5,7 @@
  * ConfigError naming the variable.
  */
 import { ConfigError } from '../../src/errors.js';
+import { parseFormatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import { DEFAULT_LOOKBACK_DAYS } from '../../src/reports/weekly.js';
 import { DEFAULTS, INGEST_ENV, PARTITION_ENV, REPORT_ENV } from '../../src/settings.js';
 import type { OpenSearchConnection } from '../shared/opensearch.js';
@@ -22,6 +23,8 @@ export interface AthenaReportSourceConfig {
   readonly database: string;
   readonly table: string;
   readonly workgroup: string;
+  /** The flow log's format: which reports its table can serve. */
+  readonly format: FlowLogFormat;
 }
 
 export interface ReportConfig {
@@ -45,6 +48,14 @@ function required(env: Env, name: string, what: string): string {
 /** The From address for an SES identity: the address itself, or `vpc-flow-logs@<domain>` for a domain identity. */
 export function senderFor(identity: string): string {
   return identity.includes('@') ? identity : `vpc-flow-logs@${identity}`;
+}
+
+function formatFrom(env: Env): FlowLogFormat {
+  try {
+    return parseFormatString(env[INGEST_ENV.flowLogFormat]);
+  } catch (err) {
+    throw new ConfigError(`${INGEST_ENV.flowLogFormat}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Reads the configuration from an environment (process.env in Lambda). */
@@ -75,6 +86,7 @@ export function loadReportConfig(env: Env): ReportConfig {
       database: required(env, PARTITION_ENV.database, 'the Glue database'),
       table: required(env, PARTITION_ENV.table, 'the Glue table'),
       workgroup: required(env, PARTITION_ENV.workgroup, 'the Athena workgroup'),
+      format: formatFrom(env),
     };
   } else {
     throw new ConfigError(`${REPORT_ENV.source} must be opensearch or athena, got "${kind}"`);

@@ -7,7 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { REPORT_CATALOG } from '../../src/reports/catalog.js';
+import { REPORT_CATALOG, type CatalogReport } from '../../src/reports/catalog.js';
 import { weekEndingOn, type ReportSource } from '../../src/reports/weekly.js';
 import { runWeeklyReport, type ReportPublisher } from '../../src/reports/weekly-run.js';
 import { createOpenSearchClient } from '../shared/opensearch.js';
@@ -49,7 +49,20 @@ async function sourceFor(config: ReportConfig): Promise<ReportSource> {
   }
   const { athenaSource } = await import('./athena-source.js');
   const { createAthenaClient } = await import('../partitions/athena.js');
-  return athenaSource({ athena: createAthenaClient(), database: config.source.database, table: config.source.table, workgroup: config.source.workgroup });
+  const keys = new Set(config.source.format.fields.map((f) => f.key));
+  return athenaSource({ athena: createAthenaClient(), database: config.source.database, table: config.source.table, workgroup: config.source.workgroup, has: (k) => keys.has(k) });
+}
+
+/**
+ * The reports a source can serve: all of them from OpenSearch; from Athena
+ * those with an Athena query whose fields the format has (the GeoIP reports
+ * read fields that exist only in OpenSearch).
+ */
+export function reportsFor(config: ReportConfig): readonly CatalogReport[] {
+  const source = config.source;
+  if (source.kind === 'opensearch') return REPORT_CATALOG;
+  const keys = new Set(source.format.fields.map((f) => f.key));
+  return REPORT_CATALOG.filter((r) => r.athena && r.athena.needs.every((k) => keys.has(k)));
 }
 
 async function publisherFor(config: ReportConfig): Promise<ReportPublisher> {
@@ -72,7 +85,7 @@ export function createReportHandler(config: ReportConfig, overrides: ReportHandl
       const [source, publisher] = await parts;
       const fired = event.time ? new Date(event.time) : now();
       const { week } = weekEndingOn(Number.isFinite(fired.getTime()) ? fired : now());
-      const result = await runWeeklyReport({ source, publisher, reports: REPORT_CATALOG, week, now: now(), lookbackDays: config.lookbackDays, keyPrefix: config.keyPrefix });
+      const result = await runWeeklyReport({ source, publisher, reports: reportsFor(config), week, now: now(), lookbackDays: config.lookbackDays, keyPrefix: config.keyPrefix });
       for (const w of result.warnings) logger.warn('chart warning', { warning: w });
       metrics.addMetric('ReportsSent', MetricUnit.Count, 1);
       metrics.addMetric('ReportHtmlBytes', MetricUnit.Bytes, result.htmlBytes);

@@ -25,6 +25,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../src/errors.js';
+import { formatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import { SCHEDULE_EXPRESSION } from '../config.js';
 import { DEFAULTS, INGEST_ENV, PARTITION_ENV, REPORT_ENV } from '../../src/settings.js';
 import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
@@ -48,6 +49,8 @@ export interface ReportAthenaSource {
   /** The flow-log bucket and the prefix the flow logs are under. */
   readonly flowLogBucket: IBucket;
   readonly flowLogPrefix: string;
+  /** The flow log's format: which reports the table can serve. */
+  readonly format: FlowLogFormat;
 }
 
 export interface ReportFunctionProps {
@@ -178,6 +181,7 @@ export class ReportFunction extends Construct {
         [PARTITION_ENV.database]: a.databaseName,
         [PARTITION_ENV.table]: a.tableName,
         [PARTITION_ENV.workgroup]: a.workgroupName,
+        [INGEST_ENV.flowLogFormat]: formatString(a.format),
       });
       this.grantAthena(a);
     }

@@ -212,7 +212,8 @@ export async function collectWeeklyReport(source: ReportSource, options: Collect
   for (const report of options.reports) {
     const current = await run(report, week);
     const before = await run(report, previous);
-    excluded ??= current.excluded;
+    // Every OpenSearch response carries the count; the headline report's is the one an Athena source fills.
+    if (excluded === undefined || report.id === 'accept-reject-ratio') excluded = current.excluded;
     sections.push({ report, rows: current.rows, previousRows: before.rows });
   }
 

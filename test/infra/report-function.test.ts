@@ -12,6 +12,7 @@ import { propsFromContext, resolveConfig } from '../../lib/config.js';
 import { ReportFunction, type ReportFunctionProps } from '../../lib/constructs/report-function.js';
 import { secureBucket } from '../../lib/constructs/secure-bucket.js';
 import { SearchDomain } from '../../lib/constructs/search-domain.js';
+import { DEFAULT_FORMAT } from '../../src/format/flow-log-schema.js';
 import { REPORT_ENV } from '../../src/settings.js';
 import { CONFIGS, actionsOf, allStatements, flattenJoin, nagFindings, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
@@ -41,6 +42,7 @@ function bare(kind: 'opensearch' | 'athena', extra: Partial<ReportFunctionProps>
             resultsPrefix: 'query-results/',
             flowLogBucket: secureBucket(stack, 'FlowLogs', { accessLogs: { bucket: accessLogsBucket, prefix: 'flow-logs/' } }),
             flowLogPrefix: 'vpc-flow-logs/',
+            format: DEFAULT_FORMAT,
           },
         };
   const report = new ReportFunction(stack, 'Report', { alarmTopic, accessLogsBucket, indexPrefix: 'flows', ...source, ...extra });

@@ -21,7 +21,8 @@ describe('loadReportConfig', () => {
   it('reads an Athena source from the partition function\'s names', () => {
     const config = loadReportConfig({ ...BASE, REPORT_SOURCE: 'athena', GLUE_DATABASE: 'db', GLUE_TABLE: 't', ATHENA_WORKGROUP: 'wg' });
 
-    expect(config.source).toEqual({ kind: 'athena', database: 'db', table: 't', workgroup: 'wg' });
+    expect(config.source).toMatchObject({ kind: 'athena', database: 'db', table: 't', workgroup: 'wg' });
+    expect(config.source.kind === 'athena' && config.source.format.fields.map((f) => f.key)).toContain('log_status');
   });
 
   it('mails through SES only with both the identity and the recipient', () => {
