@@ -12,8 +12,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIngestConfig } from '../../lambdas/ingest/config.js';
 import { createIngestHandler } from '../../lambdas/ingest/handler.js';
-import { STANDARD_REPORTS } from '../../src/reports/reports.js';
-import { reportTable, searchReport, type ReportTable, type SearchReportId } from '../../src/reports/search-reports.js';
+import { catalogReport, reportTable, STANDARD_REPORTS, type ReportId, type ReportTable } from '../../src/reports/catalog.js';
 import { generateDay, toSubscriptionEvents } from '../../testkit/traffic.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
@@ -55,13 +54,13 @@ const rejected = ok.filter((l) => l.action === 'REJECT');
 
 let client: Client;
 let deadLetterDir: string;
-const tables = new Map<SearchReportId, ReportTable>();
+const tables = new Map<ReportId, ReportTable>();
 
-async function run(id: SearchReportId, top = 1000): Promise<ReportTable> {
+async function run(id: ReportId, top = 1000): Promise<ReportTable> {
   const res = await client.transport.request({
     method: 'POST',
     path: `/${PREFIX}-*/_search`,
-    body: searchReport(id, { from: day.startSec * 1000, to: day.endSec * 1000, top }),
+    body: catalogReport(id).search({ from: day.startSec * 1000, to: day.endSec * 1000, top }),
   });
   return reportTable(id, res.body);
 }
@@ -103,7 +102,7 @@ afterAll(async () => {
   rmSync(deadLetterDir, { recursive: true, force: true });
 });
 
-const table = (id: SearchReportId): ReportTable => tables.get(id)!;
+const table = (id: ReportId): ReportTable => tables.get(id)!;
 const values = (t: ReportTable): Record<string, number> => Object.fromEntries(t.rows.map((r) => [r.key, r.value]));
 const records = (t: ReportTable): Record<string, number> => Object.fromEntries(t.rows.map((r) => [r.key, r.records]));
 
