@@ -33,6 +33,8 @@ export interface RenderedPage {
 }
 
 const DEFAULT_TITLE = 'VPC flow logs: weekly report';
+/** First-seen sources listed on the page, busiest first (a botnet week can bring thousands). */
+export const FIRST_SEEN_SHOWN = 50;
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -129,13 +131,15 @@ function firstSeenHtml(data: WeeklyReportData): string {
   const intro =
     `<p class="sub">REJECTed sources of this week (log_status OK) that were not a REJECTed source in the ${days} days before it. ` +
     `${escapeHtml(formatCount(data.firstSeen.length))} of the week's ${escapeHtml(formatCount(data.firstSeenChecked))} busiest REJECTed sources.</p>`;
+  const shown = data.firstSeen.slice(0, FIRST_SEEN_SHOWN);
+  const more = data.firstSeen.length - shown.length;
   const body =
     data.firstSeen.length === 0
       ? '<p class="empty">None.</p>'
-      : `<table class="rows"><tr><th>source</th><th class="n">REJECTed records</th></tr>${data.firstSeen
+      : `<table class="rows"><tr><th>source</th><th class="n">REJECTed records</th></tr>${shown
           .map((s) => `<tr data-key="${escapeHtml(s.address)}" data-value="${s.records}"><td><code>${escapeHtml(s.address)}</code></td><td class="n">${escapeHtml(formatCount(s.records))}</td></tr>`)
-          .join('')}</table>`;
-  return `<section id="first-seen" data-report-id="first-seen"><h2>REJECTed sources seen for the first time</h2>${intro}${body}</section>`;
+          .join('')}</table>${more > 0 ? `<p class="sub">… and ${escapeHtml(formatCount(more))} more with fewer records.</p>` : ''}`;
+  return `<section id="first-seen" data-report-id="first-seen" data-count="${data.firstSeen.length}"><h2>REJECTed sources seen for the first time</h2>${intro}${body}</section>`;
 }
 
 /**

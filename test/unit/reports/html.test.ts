@@ -96,3 +96,18 @@ describe('renderWeeklyPage', () => {
     await expect(renderChartSvg({ data: [{ name: 'rows', url: 'https://example.com/data.json' }] })).rejects.toThrow(ChartRenderError);
   });
 });
+
+describe('first-seen sources on the page', () => {
+  it('lists the busiest 50 and says how many more there are', () => {
+    const many = Array.from({ length: 120 }, (_, i) => ({ address: `192.0.2.${i}`, records: 200 - i }));
+
+    const html = weeklyHtml(data({ firstSeen: many, firstSeenChecked: 500 }), new Map(), META);
+
+    const section = html.slice(html.indexOf('data-report-id="first-seen"'), html.indexOf('</section>', html.indexOf('data-report-id="first-seen"')));
+    expect(section).toContain('data-count="120"');
+    expect(section.match(/<tr data-key=/g)).toHaveLength(50);
+    expect(section).toContain('<tr data-key="192.0.2.49" data-value="151">');
+    expect(section).not.toContain('192.0.2.50"');
+    expect(section).toContain('… and 70 more with fewer records.');
+  });
+});
