@@ -65,7 +65,8 @@ function functionPolicy(b: Bare): Statement[] {
 
 const resourcesText = (s: Statement): string[] => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => flattenJoin(r));
 
-describe('ReportFunction', () => {
+// The first synth of a file pays for loading aws-cdk-lib: minutes on a busy two-core machine.
+describe('ReportFunction', { timeout: 240_000 }, () => {
   it('runs weekly on Monday 00:30 UTC by default', () => {
     const { template } = bare('opensearch');
 
@@ -173,7 +174,7 @@ describe('ReportFunction', () => {
   });
 });
 
-describe('ReportFunction in the FlowLogsStack', () => {
+describe('ReportFunction in the FlowLogsStack', { timeout: 240_000 }, () => {
   it('reads OpenSearch when the stack has it, Athena when it has only S3', () => {
     const withSearch = synthesize(CONFIGS.both);
     const s3Only = synthesize(CONFIGS.s3Only);
