@@ -164,7 +164,7 @@ function map(o: ChartOptions): Pick<Json, 'data' | 'projections' | 'scales' | 'l
     marks: [
       {
         type: 'shape',
-        name: 'countries',
+        name: 'shapes',
         from: { data: 'countries' },
         encode: {
           enter: { stroke: { value: '#ffffff' }, strokeWidth: { value: 0.5 } },
