@@ -188,6 +188,30 @@ describe('standard reports on a generated day', () => {
     expect(t.total).toBe(rejected.length);
   });
 
+  it('top-talkers: bytes per source and destination pair, the largest pairs first', async () => {
+    const expected = tally(ok, (l) => `${l.srcaddr} → ${l.dstaddr}`, (l) => Number(l.bytes));
+    const largest = Object.values(expected).sort((a, b) => b - a);
+
+    const t = await run('top-talkers', 25);
+
+    expect(t.rows).toHaveLength(25);
+    for (const r of t.rows) expect(r.value, r.key).toBe(expected[r.key]);
+    expect(t.rows.map((r) => r.value)).toEqual(largest.slice(0, 25));
+    expect(t.total).toBe(ok.reduce((s, l) => s + Number(l.bytes), 0));
+  });
+
+  it.skipIf(!GEO)('rejected-sources-by-country: REJECTed records of public sources per country, every country', async () => {
+    const all = await run('rejected-sources-by-country', 250);
+    const countries = await run('top-source-countries', 250);
+
+    expect(all.rows.length).toBeGreaterThan(0);
+    expect(all.records).toBeLessThanOrEqual(rejected.length);
+    for (const r of all.rows) expect(r.key).toMatch(/^[A-Z]{2}$/);
+    // REJECTed records from a country are some of that country's records.
+    const total = values(countries);
+    for (const r of all.rows) expect(r.value).toBeLessThanOrEqual(total[r.key]!);
+  });
+
   it.skipIf(!GEO)('top-source-countries and top-source-networks: public sources by GeoIP country and AS', async () => {
     const countries = await run('top-source-countries', 50);
     const networks = await run('top-source-networks', 500);
