@@ -7,6 +7,7 @@
  *   flowlogs transform [--format ...] FILE...                   > _bulk body
  *   flowlogs replay [--endpoint URL] FILE|s3://bucket/prefix ...
  *   flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
+ *   flowlogs report --endpoint URL [--from D --to D] [--out report.html]
  */
 import { describeFailure } from './errors.js';
 
@@ -25,6 +26,9 @@ commands:
       destination records into OpenSearch.
   partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run] [...]
       Adds the Athena partitions of a range of days (see flowlogs partitions --help).
+  report [--endpoint URL] [--auth ...] [--from D] [--to D] [--out FILE]
+      Writes the weekly report page (self-contained HTML) from an OpenSearch
+      (see flowlogs report --help).
 
 FMT is a flow-log format string such as '\${version} \${srcaddr} \${dstaddr} ...';
 the default is the default (version 2) format. Options also read the ingest
@@ -41,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./replay-command.js')).runReplayCommand(rest);
     case 'partitions':
       return (await import('./partitions.js')).runPartitionsCommand(rest);
+    case 'report':
+      return (await import('./report-command.js')).runReportCommand(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -12,9 +12,9 @@
  * a time like concurrent Lambda instances; prints the reports (src/reports/search-reports.ts)
  * and where to look at the data. Progress goes to stderr, reports to stdout.
  */
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
@@ -25,7 +25,10 @@ import { openGeoLookup } from '../lambdas/shared/geo-files.js';
 import type { GeoLookup } from '../src/enrich/geoip.js';
 import { indexPattern } from '../src/ingest/index-name.js';
 import { REPORT_CATALOG, reportTable, type ReportId, type ReportRow, type ReportTable } from '../src/reports/catalog.js';
+import { renderWeeklyPage } from '../src/reports/html.js';
+import { collectWeeklyReport } from '../src/reports/weekly.js';
 import { DEFAULTS } from '../src/settings.js';
+import { openSearchSource } from '../lambdas/reports/opensearch-source.js';
 import { generateDay, toSubscriptionEvents, type TrafficDay } from '../testkit/traffic.js';
 
 const USAGE = `usage: npx tsx demo/main.ts [options]
@@ -264,13 +267,28 @@ async function printReports(client: Client, day: TrafficDay, geo: GeoLookup | un
   }
 }
 
-function printWhereToLook(url: string, deadLetterDir: string, keep: boolean, external: boolean): void {
+/**
+ * The weekly report page (src/reports/html.ts) for the demo's day, compared
+ * with the day before, written next to the dead letters: the same code path
+ * as the report function and `flowlogs report`.
+ */
+async function writeWeeklyReport(client: Client, url: string, day: TrafficDay, dir: string): Promise<string> {
+  const source = openSearchSource(client, DEFAULTS.indexPrefix, `OpenSearch ${url} (demo)`);
+  const data = await collectWeeklyReport(source, { week: { from: day.startSec * 1000, to: day.endSec * 1000 }, reports: REPORT_CATALOG, interval: '1h' });
+  const page = await renderWeeklyPage(data, { generatedAt: new Date(), source: source.name });
+  const path = join(dir, 'weekly-report.html');
+  writeFileSync(path, page.html);
+  return path;
+}
+
+function printWhereToLook(url: string, deadLetterDir: string, keep: boolean, external: boolean, reportPath?: string): void {
   const index = indexPattern(DEFAULTS.indexPrefix);
   const letters = readdirSync(deadLetterDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ndjson'));
   out();
   out('Where to look');
   out(`  OpenSearch     ${url}   (daily indices ${index}, e.g. fields srcaddr, dstport, action, src_country)`);
   out(`  dead letters   ${deadLetterDir}   (${letters.length === 0 ? 'empty: every record was indexed' : `${letters.length} file(s)`})`);
+  if (reportPath) out(`  weekly report  ${reportPath}   (one self-contained HTML page: open it in a browser)`);
   if (keep || external) {
     out('  try');
     out(`    curl '${url}/${index}/_search?q=action:REJECT&size=3&pretty'`);
@@ -317,6 +335,7 @@ async function main(argv: string[]): Promise<void> {
     );
 
     const client = new Client({ node: engine.url });
+    let reportPath: string | undefined;
     try {
       await client.indices.refresh({ index: indexPattern(DEFAULTS.indexPrefix) });
       const { body } = await client.count({ index: indexPattern(DEFAULTS.indexPrefix), body: { query: { range: { '@timestamp': { gte: day.startSec * 1000, lt: day.endSec * 1000 } } } } });
@@ -326,10 +345,13 @@ async function main(argv: string[]): Promise<void> {
       t0 = performance.now();
       await printReports(client, day, geoDir ? openGeoLookup({ dir: geoDir }) : undefined, options.top);
       err(`Reports: ${reportsShown(geoDir !== undefined).length} in ${seconds(performance.now() - t0)}; demo took ${seconds(performance.now() - started)} in all`);
+      t0 = performance.now();
+      reportPath = await writeWeeklyReport(client, engine.url, day, dirname(deadLetterDir));
+      err(`Weekly report: ${reportPath} in ${seconds(performance.now() - t0)}`);
     } finally {
       await client.close();
     }
-    printWhereToLook(engine.url, deadLetterDir, options.keep, !engine.running);
+    printWhereToLook(engine.url, deadLetterDir, options.keep, !engine.running, reportPath);
 
     if (options.keep && engine.running) {
       out();

@@ -11,6 +11,10 @@ import { ConfigError, FlowLogError } from '../src/errors.js';
 import { DEFAULT_FORMAT, formatOf, parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 import { DEFAULTS } from '../src/settings.js';
 
+/** An EventBridge schedule expression: `cron(...)` (six fields) or `rate(...)`. */
+export const SCHEDULE_EXPRESSION = /^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
+const SCHEDULE_EXPRESSION_OR_OFF = new RegExp(`^off$|${SCHEDULE_EXPRESSION.source}`);
+
 /** Which traffic a flow log records. */
 export type TrafficType = 'ALL' | 'ACCEPT' | 'REJECT';
 /** Where a flow log delivers records. */
@@ -237,6 +241,22 @@ export interface FlowLogsProps {
    * @default 30
    */
   readonly athenaResultsExpirationDays?: number;
+  /**
+   * When the weekly report runs: an EventBridge `cron(...)` or `rate(...)` expression (UTC), or `"off"`.
+   * @default 'cron(30 0 ? * MON *)' - Monday 00:30 UTC, for the 7 days that just ended
+   */
+  readonly reportSchedule?: string;
+  /**
+   * E-mail address subscribed to the weekly report topic (the recipient must confirm).
+   * @default - no subscription
+   */
+  readonly reportEmail?: string;
+  /**
+   * Verified SES identity (an address, or a domain: the mail then comes from vpc-flow-logs@<domain>) that sends
+   * the report page itself as an HTML e-mail to {@link reportEmail}.
+   * @default - no SES e-mail, only the SNS summary with its link
+   */
+  readonly reportSesIdentity?: string;
 }
 
 /** A domain the app creates. */
@@ -301,6 +321,12 @@ export interface FlowLogsConfig {
     readonly bytesScannedCutoffPerQuery: number;
     readonly resultsExpirationDays: number;
   };
+  /** The weekly report: its schedule (`off` for none), topic subscription and SES identity. */
+  readonly report: {
+    readonly schedule: string;
+    readonly email: string | undefined;
+    readonly sesIdentity: string | undefined;
+  };
 }
 
 type Kind = 'string' | 'number' | 'boolean' | 'list' | 'format';
@@ -347,6 +373,9 @@ const CONTEXT_KINDS: { readonly [K in keyof Required<FlowLogsProps>]: Kind } = {
   athenaLookbackDays: 'number',
   athenaBytesScannedCutoffPerQuery: 'number',
   athenaResultsExpirationDays: 'number',
+  reportSchedule: 'string',
+  reportEmail: 'string',
+  reportSesIdentity: 'string',
 };
 
 /** The context keys the app reads, `flowlogs:` + prop name. */
@@ -481,6 +510,7 @@ const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?
 /** search-<name>-<id>.<region>.es.amazonaws.com (or vpc-...), the form a domain ARN can be derived from. */
 export const AWS_DOMAIN_ENDPOINT = /^(?:search|vpc)-([a-z][a-z0-9-]{2,27})-[a-z0-9]+\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SES_IDENTITY = /^([^\s@]+@)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 const INDEX_PREFIX = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 
@@ -575,6 +605,10 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
   }
 
   const alarmEmail = text('alarmEmail', props.alarmEmail, EMAIL, 'an e-mail address');
+  const reportSchedule = text('reportSchedule', props.reportSchedule, SCHEDULE_EXPRESSION_OR_OFF, '"off", or an EventBridge expression such as "cron(30 0 ? * MON *)" or "rate(7 days)"') ?? DEFAULTS.reportSchedule;
+  const reportEmail = text('reportEmail', props.reportEmail, EMAIL, 'an e-mail address');
+  const reportSesIdentity = text('reportSesIdentity', props.reportSesIdentity, SES_IDENTITY, 'a verified SES identity: an e-mail address or a domain');
+  if (reportSesIdentity !== undefined && reportEmail === undefined) throw invalid('reportEmail', undefined, 'an e-mail address (required with reportSesIdentity: the recipient of the HTML e-mail)');
 
   return Object.freeze({
     vpcIds,
@@ -608,5 +642,6 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
       bytesScannedCutoffPerQuery: integer('athenaBytesScannedCutoffPerQuery', props.athenaBytesScannedCutoffPerQuery, 10 * 1024 * 1024, Number.MAX_SAFE_INTEGER, 10 * 1024 ** 3, ' (Athena\'s minimum is 10 MiB)'),
       resultsExpirationDays: integer('athenaResultsExpirationDays', props.athenaResultsExpirationDays, 1, 36500, 30),
     },
+    report: { schedule: reportSchedule, email: reportEmail, sesIdentity: reportSesIdentity },
   });
 }

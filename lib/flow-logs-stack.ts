@@ -7,10 +7,11 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { resolveConfig, type FlowLogsConfig, type FlowLogsProps } from './config.js';
 import { AccessLogBucket } from './constructs/access-log-bucket.js';
-import { AthenaAnalytics } from './constructs/athena-analytics.js';
+import { AthenaAnalytics, RESULTS_PREFIX } from './constructs/athena-analytics.js';
 import { FlowLogCapture } from './constructs/flow-log-capture.js';
 import { IngestFunction } from './constructs/ingest-function.js';
 import { Operations } from './constructs/operations.js';
+import { ReportFunction } from './constructs/report-function.js';
 import { SearchDomain } from './constructs/search-domain.js';
 
 /** The stack's props: the app's settings ({@link FlowLogsProps}, documented with their defaults) plus the usual stack props. */
@@ -31,6 +32,7 @@ export class FlowLogsStack extends Stack {
   readonly searchDomain?: SearchDomain;
   readonly ingest?: IngestFunction;
   readonly athena?: AthenaAnalytics;
+  readonly report?: ReportFunction;
 
   constructor(scope: Construct, id: string, props: FlowLogsStackProps) {
     super(scope, id, props);
@@ -110,6 +112,40 @@ export class FlowLogsStack extends Stack {
         bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
         resultsExpirationDays: config.athena.resultsExpirationDays,
       });
+    }
+
+    // The weekly report reads OpenSearch when the stack has it, Athena otherwise.
+    const athena = this.athena;
+    const flowLogBucket = this.capture.bucket;
+    if (this.searchDomain || (athena && flowLogBucket)) {
+      this.report = new ReportFunction(this, 'ReportFunction', {
+        ...(this.searchDomain
+          ? { searchDomain: this.searchDomain }
+          : athena && flowLogBucket
+            ? {
+                athena: {
+                  databaseName: athena.databaseName,
+                  tableName: athena.tableName,
+                  workgroupName: athena.workgroupName,
+                  resultsBucket: athena.resultsBucket,
+                  resultsPrefix: RESULTS_PREFIX,
+                  flowLogBucket,
+                  flowLogPrefix: this.capture.prefix,
+                  format: config.format,
+                },
+              }
+            : {}),
+        alarmTopic: this.operations.topic,
+        accessLogsBucket: accessLogs.bucket,
+        indexPrefix: config.indexPrefix,
+        schedule: config.report.schedule,
+        ...(config.report.email ? { email: config.report.email } : {}),
+        ...(config.report.sesIdentity ? { sesIdentity: config.report.sesIdentity } : {}),
+        logRetentionDays: config.opsLogRetentionDays,
+      });
+      this.operations.output('ReportBucketName', this.report.bucket.bucketName, `Weekly report pages, under ${this.report.keyPrefix}`);
+      this.operations.output('ReportTopicArn', this.report.topic.topicArn, 'SNS topic that announces each weekly report');
+      this.operations.output('ReportFunctionName', this.report.function.functionName, 'Report function: invoke it to send this week\'s report now');
     }
   }
 }

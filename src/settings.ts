@@ -49,6 +49,29 @@ export const PARTITION_ENV = {
   region: 'FLOW_LOG_REGION',
 } as const;
 
+/**
+ * Environment variables of the report function (`ReportFunction`). The
+ * OpenSearch connection and index prefix use the ingest function's names
+ * ({@link INGEST_ENV}); the Athena table and workgroup the partition
+ * function's ({@link PARTITION_ENV}).
+ */
+export const REPORT_ENV = {
+  /** `opensearch` or `athena`: where the figures come from. */
+  source: 'REPORT_SOURCE',
+  /** Bucket the HTML pages are stored in. */
+  bucket: 'REPORT_BUCKET',
+  /** Key prefix of the pages in that bucket. */
+  keyPrefix: 'REPORT_KEY_PREFIX',
+  /** SNS topic that receives the plain-text summary and the link. */
+  topicArn: 'REPORT_TOPIC_ARN',
+  /** Verified SES identity (address or domain) that sends the HTML e-mail; unset means no e-mail through SES. */
+  sesIdentity: 'REPORT_SES_IDENTITY',
+  /** Recipient of the SES e-mail. */
+  email: 'REPORT_EMAIL',
+  /** Days before the week in which a REJECTed source counts as already seen. */
+  lookbackDays: 'REPORT_LOOKBACK_DAYS',
+} as const;
+
 /** Defaults used when a setting is not given. */
 export const DEFAULTS = {
   indexPrefix: 'vpcflowlogs',
@@ -57,4 +80,9 @@ export const DEFAULTS = {
   /** 5 MiB: well under the 10 MiB request limit of the smallest Amazon OpenSearch instance types. */
   bulkMaxBytes: 5 * 1024 * 1024,
   partitionLookbackDays: 7,
+  /** The weekly report: Monday 00:30 UTC (an EventBridge cron expression), for the 7 days that just ended. */
+  reportSchedule: 'cron(30 0 ? * MON *)',
+  reportKeyPrefix: 'weekly/',
+  /** Days stored report pages are kept. */
+  reportExpirationDays: 365,
 } as const;

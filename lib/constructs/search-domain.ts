@@ -18,6 +18,8 @@ import { AWS_DOMAIN_ENDPOINT, type ExistingDomainConfig, type NewDomainConfig, t
  * template and ISM policy, PUT to create them, POST for `_bulk`.
  */
 export const INGEST_HTTP_ACTIONS: readonly string[] = ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPut', 'es:ESHttpPost'];
+/** HTTP methods of the report function: `_search` is a POST (GET with a body for some clients); nothing writes. */
+export const SEARCH_HTTP_ACTIONS: readonly string[] = ['es:ESHttpGet', 'es:ESHttpPost'];
 
 export interface SearchDomainProps {
   /** A domain to create, or an existing one. */
@@ -201,6 +203,20 @@ export class SearchDomain extends Construct {
     if (this.createdDomain) {
       this.accessPolicy.addStatements(new PolicyStatement({ sid: 'IngestFunction', effect: Effect.ALLOW, principals: [grantee.grantPrincipal], actions: [...INGEST_HTTP_ACTIONS], resources }));
     }
+  }
+
+  /**
+   * Lets `grantee` run searches on the daily indices `<indexPrefix>-*` only
+   * (`es:ESHttpPost` and `es:ESHttpGet` on their paths, `_search` included),
+   * in its IAM policy and, for a domain the app created, in the access policy.
+   */
+  grantSearch(grantee: IGrantable, indexPrefix: string, sid = 'ReportFunction'): string[] {
+    const resources = [`${this.domainArn}/${indexPrefix}-*`, `${this.domainArn}/${indexPrefix}-*/*`];
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...SEARCH_HTTP_ACTIONS], resources }));
+    if (this.createdDomain) {
+      this.accessPolicy.addStatements(new PolicyStatement({ sid, effect: Effect.ALLOW, principals: [grantee.grantPrincipal], actions: [...SEARCH_HTTP_ACTIONS], resources }));
+    }
+    return resources;
   }
 
   /** Opens HTTPS from `peer` to the domain, when the app created it in a VPC. */

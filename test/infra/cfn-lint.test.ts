@@ -7,7 +7,7 @@
  * Fails when cfn-lint is missing, unless SKIP_CFN_LINT=1.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,26 @@ describe('ingest bundle', () => {
     });
     expect(run.stderr).not.toMatch(/Dynamic require|require is not defined|Cannot find (module|package)/);
     expect(run.stdout).toContain('RESULT DeliveryError');
+
+    // The report function's bundle (Vega, the inlined world map): one run against the same closed
+    // port fails with the named ReportQueryError, and nothing is announced.
+    const reportAssets = assets.filter((d) => readFileSync(join(outdir, d, 'index.mjs'), 'utf8').includes('REPORT_TOPIC_ARN'));
+    expect(reportAssets).toHaveLength(1);
+    const reportScript = `
+      const { handler } = await import(${JSON.stringify(join(outdir, reportAssets[0]!, 'index.mjs'))});
+      try {
+        await handler({ time: '2026-11-30T00:30:00Z' });
+        console.log('RESULT ok');
+      } catch (error) {
+        console.log('RESULT ' + error.name);
+      }`;
+    const report = spawnSync(process.execPath, ['--input-type=module', '-e', reportScript], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, OPENSEARCH_ENDPOINT: 'http://127.0.0.1:1', OPENSEARCH_AUTH: 'none', REPORT_BUCKET: 'b', REPORT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t', AWS_REGION: 'eu-west-1' },
+    });
+    expect(report.stderr).not.toMatch(/Dynamic require|require is not defined|Cannot find (module|package)/);
+    expect(report.stdout).toContain('RESULT ReportQueryError');
 
     if (!SKIP) {
       const findings = cfnLint(join(outdir, 'FlowLogs.template.json')).filter((m) => !tolerated(m));

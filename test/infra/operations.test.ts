@@ -81,11 +81,24 @@ describe('Operations', () => {
     });
   });
 
-  it('outputs the bucket, log group, domain endpoint, Dashboards URL, queue and ingest role under fixed names', () => {
+  it('outputs the bucket, log group, domain endpoint, Dashboards URL, queue, ingest role and weekly report under fixed names', () => {
     const outputs = synthesize(CONFIGS.both).template.toJSON().Outputs as Record<string, unknown>;
 
     expect(Object.keys(outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'DashboardsUrl', 'DeadLetterBucketName', 'DomainEndpoint', 'FlowLogBucketName', 'FlowLogGroupName', 'IngestFunctionName', 'IngestRoleArn', 'OnFailureQueueUrl'].sort(),
+      [
+        'AlarmTopicArn',
+        'DashboardsUrl',
+        'DeadLetterBucketName',
+        'DomainEndpoint',
+        'FlowLogBucketName',
+        'FlowLogGroupName',
+        'IngestFunctionName',
+        'IngestRoleArn',
+        'OnFailureQueueUrl',
+        'ReportBucketName',
+        'ReportFunctionName',
+        'ReportTopicArn',
+      ].sort(),
     );
     expect(JSON.stringify(outputs.DashboardsUrl)).toContain('/_dashboards/');
   });
@@ -94,7 +107,8 @@ describe('Operations', () => {
     const s3Only = Object.keys(synthesize(CONFIGS.s3Only).template.toJSON().Outputs as object);
     const inVpc = Object.keys(synthesize(CONFIGS.domainInVpc).template.toJSON().Outputs as object);
 
-    expect(s3Only.sort()).toEqual(['AlarmTopicArn', 'FlowLogBucketName']);
+    // The weekly report runs on Athena there.
+    expect(s3Only.sort()).toEqual(['AlarmTopicArn', 'FlowLogBucketName', 'ReportBucketName', 'ReportFunctionName', 'ReportTopicArn']);
     expect(inVpc).toContain('IngestSecurityGroupId');
   });
 });

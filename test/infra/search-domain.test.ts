@@ -105,7 +105,7 @@ describe('SearchDomain', () => {
       const { template } = synthesize(CONFIGS.both);
 
       expect(JSON.stringify(template.toJSON())).not.toContain('Custom::');
-      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics'))).toEqual([expect.stringMatching(/^IngestFunction/)]);
+      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics'))).toEqual([expect.stringMatching(/^IngestFunction/), expect.stringMatching(/^ReportFunction/)]);
     });
 
     it('keeps the domain when the stack is deleted', () => {
@@ -114,18 +114,13 @@ describe('SearchDomain', () => {
       template.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'Retain' });
     });
 
-    it('places the domain in the configured subnets with a security group open to the ingest function only', () => {
+    it('places the domain in the configured subnets with a security group open to the ingest and report functions only', () => {
       const { template, stack } = synthesize(CONFIGS.domainInVpc);
 
       expect(domainOf(template)).toMatchObject({ VPCOptions: { SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] } });
       const ingressRules = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress'));
-      expect(ingressRules).toHaveLength(1);
-      expect(ingressRules[0]?.Properties).toMatchObject({
-        IpProtocol: 'tcp',
-        FromPort: 443,
-        ToPort: 443,
-        SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(stack.ingest!.securityGroup!.node.defaultChild as never), 'GroupId'] },
-      });
+      const from = (sg: { node: { defaultChild?: unknown } }) => ({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(sg.node.defaultChild as never), 'GroupId'] } });
+      expect(ingressRules.map((r) => r.Properties)).toEqual([expect.objectContaining(from(stack.ingest!.securityGroup!)), expect.objectContaining(from(stack.report!.securityGroup!))]);
       template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: VPC_ID, SecurityGroupIngress: Match.absent() });
     });
 
@@ -150,7 +145,8 @@ describe('SearchDomain', () => {
     it('grants the ingest HTTP methods on the domain named by the endpoint, in its region', () => {
       const { template } = synthesize(CONFIGS.existingDomain);
 
-      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
+      // The ingest grant; the report function's search grant (`<prefix>-*` only) is asserted in report-function.test.ts.
+      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('vpcflowlogs-*'));
       expect(es).toHaveLength(1);
       expect(actionsOf(es[0]!)).toEqual(INGEST_HTTP_ACTIONS);
       expect(flattenJoin(es[0]?.Resource)).toBe('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs/*');
@@ -160,7 +156,10 @@ describe('SearchDomain', () => {
       const { template } = synthesize({ ...CONFIGS.existingDomain, opensearchEndpoint: 'https://search.example.com', opensearchDomainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' });
 
       const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
-      expect(es.map((s) => s.Resource)).toEqual(['arn:aws:es:eu-west-1:123456789012:domain/logs/*']);
+      expect(es.map((s) => s.Resource)).toEqual([
+        'arn:aws:es:eu-west-1:123456789012:domain/logs/*',
+        ['arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*', 'arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*/*'],
+      ]);
     });
   });
 });
