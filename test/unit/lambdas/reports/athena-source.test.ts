@@ -2,7 +2,7 @@ import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQu
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { athenaSource } from '../../../../lambdas/reports/athena-source.js';
-import { AthenaQueryError } from '../../../../lambdas/partitions/athena.js';
+import { AthenaQueryError } from '../../../../lambdas/errors.js';
 import type { CatalogReport } from '../../../../src/reports/catalog.js';
 import { collectWeeklyReport, ReportQueryError } from '../../../../src/reports/weekly.js';
 import { fakeReport } from '../../../helpers/weekly-fakes.js';
