@@ -7,6 +7,7 @@
  *   flowlogs transform [--format ...] FILE...                   > _bulk body
  *   flowlogs replay [--endpoint URL] FILE|s3://bucket/prefix ...
  *   flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
+ *   flowlogs dashboards --out FILE | --endpoint URL [--auth ...]
  */
 import { FlowLogError } from '../src/errors.js';
 
@@ -25,6 +26,9 @@ commands:
       destination records into OpenSearch.
   partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run] [...]
       Adds the Athena partitions of a range of days (see flowlogs partitions --help).
+  dashboards --out FILE | --endpoint URL [--auth none|basic|aws-sigv4] [--index-prefix P]
+      Writes the OpenSearch Dashboards saved objects (NDJSON), or imports them
+      (see flowlogs dashboards --help).
 
 FMT is a flow-log format string such as '\${version} \${srcaddr} \${dstaddr} ...';
 the default is the default (version 2) format. Options also read the ingest
@@ -41,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./replay-command.js')).runReplayCommand(rest);
     case 'partitions':
       return (await import('./partitions.js')).runPartitionsCommand(rest);
+    case 'dashboards':
+      return (await import('./dashboards-command.js')).runDashboardsCommand(rest);
     case '--help':
     case '-h':
     case 'help':
