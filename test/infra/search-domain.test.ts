@@ -101,11 +101,11 @@ describe('SearchDomain', () => {
       template.hasResource('AWS::OpenSearchService::Domain', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^SearchDomainLogsResourcePolicy')]) });
     });
 
-    it('uses no custom resource (no extra Lambda for access or log policies)', () => {
+    it('uses no custom resource for access or log policies (the only one imports the Dashboards saved objects)', () => {
       const { template } = synthesize(CONFIGS.both);
 
-      expect(JSON.stringify(template.toJSON())).not.toContain('Custom::');
-      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics'))).toEqual([expect.stringMatching(/^IngestFunction/)]);
+      expect(JSON.stringify(template.toJSON()).match(/Custom::[A-Za-z]+/g)).toEqual(['Custom::DashboardsSavedObjects']);
+      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics') && !id.startsWith('DashboardsSetup'))).toEqual([expect.stringMatching(/^IngestFunction/)]);
     });
 
     it('keeps the domain when the stack is deleted', () => {
@@ -118,7 +118,8 @@ describe('SearchDomain', () => {
       const { template, stack } = synthesize(CONFIGS.domainInVpc);
 
       expect(domainOf(template)).toMatchObject({ VPCOptions: { SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] } });
-      const ingressRules = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress'));
+      // The Dashboards setup function's own rule is asserted in dashboards.test.ts.
+      const ingressRules = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress')).filter(([id]) => !id.includes('DashboardsSetup')).map(([, r]) => r);
       expect(ingressRules).toHaveLength(1);
       expect(ingressRules[0]?.Properties).toMatchObject({
         IpProtocol: 'tcp',
@@ -150,7 +151,7 @@ describe('SearchDomain', () => {
     it('grants the ingest HTTP methods on the domain named by the endpoint, in its region', () => {
       const { template } = synthesize(CONFIGS.existingDomain);
 
-      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
+      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('_dashboards'));
       expect(es).toHaveLength(1);
       expect(actionsOf(es[0]!)).toEqual(INGEST_HTTP_ACTIONS);
       expect(flattenJoin(es[0]?.Resource)).toBe('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs/*');
@@ -159,7 +160,7 @@ describe('SearchDomain', () => {
     it('uses the given domain ARN for a custom endpoint', () => {
       const { template } = synthesize({ ...CONFIGS.existingDomain, opensearchEndpoint: 'https://search.example.com', opensearchDomainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' });
 
-      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
+      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('_dashboards'));
       expect(es.map((s) => s.Resource)).toEqual(['arn:aws:es:eu-west-1:123456789012:domain/logs/*']);
     });
   });
