@@ -23,8 +23,7 @@ import { buildGeo, DEFAULT_GEO_DIR } from '../scripts/build-geo.mjs';
 import { OpenSearchHarnessError, startOpenSearch, type RunningOpenSearch } from '../scripts/opensearch.mjs';
 import { openGeoLookup, type GeoLookup } from '../src/enrich/geoip.js';
 import { indexPattern } from '../src/ingest/index-name.js';
-import { STANDARD_REPORTS } from '../src/reports/reports.js';
-import { GEO_REPORTS, reportTable, searchReport, type ReportRow, type ReportTable, type SearchReportId } from '../src/reports/search-reports.js';
+import { REPORT_CATALOG, reportTable, type ReportId, type ReportRow, type ReportTable } from '../src/reports/catalog.js';
 import { DEFAULTS } from '../src/settings.js';
 import { generateDay, toSubscriptionEvents, type TrafficDay } from '../testkit/traffic.js';
 
@@ -227,6 +226,11 @@ function printTable(t: ReportTable, note: (row: ReportRow) => string | undefined
   t.rows.forEach((r, k) => out(`  ${align(cells[k]!)}  ${bar(r.value, max)}`.trimEnd()));
 }
 
+/** The catalog's reports, less the GeoIP ones when there is no GeoIP data. */
+function reportsShown(geo: boolean) {
+  return REPORT_CATALOG.filter((r) => geo || !r.geoip);
+}
+
 async function printReports(client: Client, day: TrafficDay, geo: GeoLookup | undefined, top: number): Promise<void> {
   const index = indexPattern(DEFAULTS.indexPrefix);
   const roles = new Map(day.streams.map((s) => [s.interface.id, `${s.interface.role} ${s.interface.azId}`]));
@@ -234,19 +238,19 @@ async function printReports(client: Client, day: TrafficDay, geo: GeoLookup | un
     const g = geo?.lookup(ip);
     return g ? [g.country, g.asn !== undefined ? `AS${g.asn}` : undefined, g.asOrg].filter(Boolean).join(' ') : undefined;
   };
-  const notes: Partial<Record<SearchReportId, (r: ReportRow) => string | undefined>> = {
+  const notes: Partial<Record<ReportId, (r: ReportRow) => string | undefined>> = {
     'top-rejected-sources': (r) => where(r.key),
     'rejected-by-port': (r) => SERVICES[r.key],
     'bytes-per-interface': (r) => roles.get(r.key),
     'packets-per-interface': (r) => roles.get(r.key),
   };
-  const ids: SearchReportId[] = [...STANDARD_REPORTS.map((r) => r.id), ...(geo ? GEO_REPORTS.map((r) => r.id) : [])];
   let first: ReportTable | undefined;
-  for (const id of ids) {
+  for (const report of reportsShown(geo !== undefined)) {
+    const id = report.id;
     const res = await client.transport.request({
       method: 'POST',
       path: `/${index}/_search`,
-      body: searchReport(id, { from: day.startSec * 1000, to: day.endSec * 1000, top }),
+      body: report.search({ from: day.startSec * 1000, to: day.endSec * 1000, top }),
     });
     const t = reportTable(id, res.body);
     first ??= t;
@@ -320,7 +324,7 @@ async function main(argv: string[]): Promise<void> {
       }
       t0 = performance.now();
       await printReports(client, day, geoDir ? openGeoLookup({ dir: geoDir }) : undefined, options.top);
-      err(`Reports: ${STANDARD_REPORTS.length + (geoDir ? GEO_REPORTS.length : 0)} in ${seconds(performance.now() - t0)}; demo took ${seconds(performance.now() - started)} in all`);
+      err(`Reports: ${reportsShown(geoDir !== undefined).length} in ${seconds(performance.now() - t0)}; demo took ${seconds(performance.now() - started)} in all`);
     } finally {
       await client.close();
     }

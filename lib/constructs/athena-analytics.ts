@@ -24,9 +24,9 @@ import { CfnQueryDefinition, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-log
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
-import { athenaReports, BASE_TABLE_PROPERTIES, partitionColumns, projectionProperties, TABLE_STORAGE, tableColumns, tableLocation, type GlueColumn } from '../../src/athena/athena-sql.js';
+import { BASE_TABLE_PROPERTIES, partitionColumns, projectionProperties, TABLE_STORAGE, tableColumns, tableLocation, type GlueColumn } from '../../src/athena/athena-sql.js';
 import { ConfigError } from '../../src/errors.js';
-import { insightsReports } from '../../src/reports/logs-insights.js';
+import { athenaReports, insightsReports } from '../../src/reports/catalog.js';
 import { DEFAULTS, PARTITION_ENV } from '../../src/settings.js';
 import type { AthenaAnalyticsProps } from './athena-analytics-props.js';
 import { acknowledge, acknowledgeWildcardResource } from './nag.js';

@@ -7,15 +7,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { AthenaAnalytics, DEFAULT_BYTES_SCANNED_CUTOFF, databaseNameFor, REPORT_DAYS, workgroupNameFor } from '../../lib/constructs/athena-analytics.js';
 import type { AthenaAnalyticsProps } from '../../lib/constructs/athena-analytics-props.js';
-import { athenaReports, createTableStatement, projectionProperties } from '../../src/athena/athena-sql.js';
+import { createTableStatement, projectionProperties } from '../../src/athena/athena-sql.js';
 import { DEFAULT_FORMAT, FLOW_LOG_FIELDS, formatOf } from '../../src/format/flow-log-schema.js';
-import { insightsReports } from '../../src/reports/logs-insights.js';
-import { EXTRA_REPORTS, STANDARD_REPORTS } from '../../src/reports/reports.js';
+import { athenaReports, insightsReports, STANDARD_REPORTS } from '../../src/reports/catalog.js';
 import { PARTITION_ENV } from '../../src/settings.js';
 import { CONFIGS, synthesize } from '../helpers/flow-logs-stack.js';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
-const REPORT_IDS = [...STANDARD_REPORTS, ...EXTRA_REPORTS].map((r) => r.id);
+const REPORT_IDS = [...STANDARD_REPORTS.map((r) => r.id), 'top-talkers'];
 
 type Extra = Partial<Omit<AthenaAnalyticsProps, 'bucket' | 'logGroup' | 'alarmTopic'>> & { logGroup?: boolean; alarmTopic?: boolean; accessLogs?: boolean };
 

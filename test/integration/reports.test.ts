@@ -12,8 +12,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIngestConfig } from '../../lambdas/ingest/config.js';
 import { createIngestHandler } from '../../lambdas/ingest/handler.js';
-import { STANDARD_REPORTS } from '../../src/reports/reports.js';
-import { reportTable, searchReport, type ReportTable, type SearchReportId } from '../../src/reports/search-reports.js';
+import { catalogReport, reportTable, STANDARD_REPORTS, type ReportId, type ReportTable } from '../../src/reports/catalog.js';
 import { generateDay, toSubscriptionEvents } from '../../testkit/traffic.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
@@ -55,13 +54,13 @@ const rejected = ok.filter((l) => l.action === 'REJECT');
 
 let client: Client;
 let deadLetterDir: string;
-const tables = new Map<SearchReportId, ReportTable>();
+const tables = new Map<ReportId, ReportTable>();
 
-async function run(id: SearchReportId, top = 1000): Promise<ReportTable> {
+async function run(id: ReportId, top = 1000): Promise<ReportTable> {
   const res = await client.transport.request({
     method: 'POST',
     path: `/${PREFIX}-*/_search`,
-    body: searchReport(id, { from: day.startSec * 1000, to: day.endSec * 1000, top }),
+    body: catalogReport(id).search({ from: day.startSec * 1000, to: day.endSec * 1000, top }),
   });
   return reportTable(id, res.body);
 }
@@ -103,7 +102,7 @@ afterAll(async () => {
   rmSync(deadLetterDir, { recursive: true, force: true });
 });
 
-const table = (id: SearchReportId): ReportTable => tables.get(id)!;
+const table = (id: ReportId): ReportTable => tables.get(id)!;
 const values = (t: ReportTable): Record<string, number> => Object.fromEntries(t.rows.map((r) => [r.key, r.value]));
 const records = (t: ReportTable): Record<string, number> => Object.fromEntries(t.rows.map((r) => [r.key, r.records]));
 
@@ -187,6 +186,30 @@ describe('standard reports on a generated day', () => {
     expect(expected[0]![1]).toBeGreaterThan(expected[1]![1]);
     expect(t.rows.map((r) => r.value)).toEqual(expected.slice(0, 3).map((e) => e[1]));
     expect(t.total).toBe(rejected.length);
+  });
+
+  it('top-talkers: bytes per source and destination pair, the largest pairs first', async () => {
+    const expected = tally(ok, (l) => `${l.srcaddr} → ${l.dstaddr}`, (l) => Number(l.bytes));
+    const largest = Object.values(expected).sort((a, b) => b - a);
+
+    const t = await run('top-talkers', 25);
+
+    expect(t.rows).toHaveLength(25);
+    for (const r of t.rows) expect(r.value, r.key).toBe(expected[r.key]);
+    expect(t.rows.map((r) => r.value)).toEqual(largest.slice(0, 25));
+    expect(t.total).toBe(ok.reduce((s, l) => s + Number(l.bytes), 0));
+  });
+
+  it.skipIf(!GEO)('rejected-sources-by-country: REJECTed records of public sources per country, every country', async () => {
+    const all = await run('rejected-sources-by-country', 250);
+    const countries = await run('top-source-countries', 250);
+
+    expect(all.rows.length).toBeGreaterThan(0);
+    expect(all.records).toBeLessThanOrEqual(rejected.length);
+    for (const r of all.rows) expect(r.key).toMatch(/^[A-Z]{2}$/);
+    // REJECTed records from a country are some of that country's records.
+    const total = values(countries);
+    for (const r of all.rows) expect(r.value).toBeLessThanOrEqual(total[r.key]!);
   });
 
   it.skipIf(!GEO)('top-source-countries and top-source-networks: public sources by GeoIP country and AS', async () => {

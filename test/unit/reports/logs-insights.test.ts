@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ATHENA_REPORTS } from '../../../src/athena/athena-sql.js';
+import { ATHENA_REPORTS, insightsReport, insightsReports } from '../../../src/reports/catalog.js';
 import { ConfigError } from '../../../src/errors.js';
 import { DEFAULT_FORMAT, formatOf, parseFormatString, formatString } from '../../../src/format/flow-log-schema.js';
-import { DISCOVERED_FIELDS, insightsFieldNames, insightsReport, insightsReports, isDiscoveredFormat, parseCommand } from '../../../src/reports/logs-insights.js';
+import { DISCOVERED_FIELDS, insightsFieldNames, isDiscoveredFormat, parseCommand } from '../../../src/reports/logs-insights.js';
 
 const query = (r: ReturnType<typeof insightsReport>) => ('query' in r ? r.query : `skipped: ${r.missing.join(', ')}`);
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STANDARD_REPORTS } from '../../../src/reports/reports.js';
-import { GEO_REPORTS, ReportError, isSearchReportId, reportRows, reportTable, searchReport } from '../../../src/reports/search-reports.js';
+import { catalogReport, isReportId, REPORT_CATALOG, ReportError, reportTable, STANDARD_REPORTS, type ReportId, type ReportRange } from '../../../src/reports/catalog.js';
+
+const searchReport = (id: ReportId, range: ReportRange) => catalogReport(id).search(range);
+const reportRows = (id: ReportId, body: unknown) => catalogReport(id).rows(body);
 
 const FROM = '2026-11-28T00:00:00Z';
 const TO = '2026-11-29T00:00:00Z';
@@ -24,7 +26,7 @@ function response(report: Json, status: Record<string, number> = { OK: 90, NODAT
   };
 }
 
-describe('searchReport', () => {
+describe('search', () => {
   it('builds a body for each of the eight standard reports', () => {
     for (const r of STANDARD_REPORTS) {
       const body = searchReport(r.id, { from: FROM, to: TO });
@@ -87,25 +89,25 @@ describe('searchReport', () => {
   });
 
   it('builds the GeoIP reports on the enrichment keys', () => {
-    expect(GEO_REPORTS.map((r) => r.id)).toEqual(['top-source-countries', 'top-source-networks']);
+    expect(REPORT_CATALOG.filter((r) => r.geoip).map((r) => r.id)).toEqual(['top-source-countries', 'top-source-networks', 'rejected-sources-by-country']);
     expect(rowsAgg(searchReport('top-source-countries', { from: FROM, to: TO }))).toHaveProperty('terms.field', 'src_country');
     expect(rowsAgg(searchReport('top-source-networks', { from: FROM, to: TO }))).toHaveProperty('terms.field', 'src_asn');
   });
 
   it('refuses an unknown id, an empty range and a bad top', () => {
-    expect(() => searchReport('top-talkers' as never, { from: FROM, to: TO })).toThrow(ReportError);
+    expect(() => searchReport('no-such-report' as never, { from: FROM, to: TO })).toThrow(ReportError);
     expect(() => searchReport('bytes-over-time', { from: TO, to: FROM })).toThrow(/must be after/);
     expect(() => searchReport('bytes-over-time', { from: 'yesterday', to: TO })).toThrow(/not a time/);
     expect(() => searchReport('top-rejected-sources', { from: FROM, to: TO, top: 0 })).toThrow(/top/);
   });
 
   it('knows its ids', () => {
-    expect(STANDARD_REPORTS.every((r) => isSearchReportId(r.id))).toBe(true);
-    expect(isSearchReportId('toString')).toBe(false);
+    expect(STANDARD_REPORTS.every((r) => isReportId(r.id))).toBe(true);
+    expect(isReportId('toString')).toBe(false);
   });
 });
 
-describe('reportRows', () => {
+describe('rows', () => {
   it('reads terms buckets into rows of records, with shares of the whole', () => {
     const body = response({
       doc_count: 90,
