@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { savedObjectsNdjson } from '../../../src/reports/dashboards.js';
 import { recordedAnswer, startFakeDashboards, type FakeDashboards } from '../../helpers/recorded-dashboards.js';
 import { runCli, runCliAsync } from '../../helpers/run-cli.js';
 
@@ -88,5 +89,28 @@ describe('flowlogs dashboards usage', () => {
     const r = runCli(['dashboards', '--endpoint', 'http://127.0.0.1:1', '--auth', 'kerberos', '--file', file], '', NO_AWS);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('flowlogs: --auth must be aws-sigv4, basic or none, got "kerberos"\n');
+  });
+});
+
+describe('flowlogs dashboards --out', () => {
+  it('writes the saved objects generated for the index prefix, with no endpoint and no credentials', () => {
+    const out = join(dir, 'flows.ndjson');
+
+    const r = runCli(['dashboards', '--out', out, '--index-prefix', 'flows'], '', NO_AWS);
+
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const written = readFileSync(out, 'utf8');
+    expect(written).toBe(savedObjectsNdjson({ indexPrefix: 'flows' }));
+    const objects = written.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; attributes: { title?: string } });
+    expect(objects.find((o) => o.type === 'index-pattern')?.attributes.title).toBe('flows-*');
+    expect(r.stdout).toBe(`wrote ${objects.length} saved objects for flows-* to ${out}\n`);
+  });
+
+  it('writes to stdout with --out -, for the default prefix', () => {
+    const r = runCli(['dashboards', '--out', '-'], '', NO_AWS);
+
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(savedObjectsNdjson({ indexPrefix: 'vpcflowlogs' }));
   });
 });
