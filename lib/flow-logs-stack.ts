@@ -129,6 +129,9 @@ export class FlowLogsStack extends Stack {
           logRetentionDays: config.opsLogRetentionDays,
           ...(signIn ? { role: signIn.masterRole, roleMappings: { ingestRole: ingest.role, dashboardsUserRoles: [signIn.authenticatedRole] } } : {}),
         });
+        if (!searchDomain.createdDomain) {
+          this.operations.output('DashboardsSetupRoleArn', this.dashboards.role.roleArn, 'Role that imports the Dashboards saved objects: allow it es:ESHttpPost on an existing domain (docs/deploy.md)');
+        }
       }
       this.dashboardsSignIn = signIn;
       this.searchDomain = searchDomain;
