@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Role } from 'aws-cdk-lib/aws-iam';
@@ -31,6 +31,9 @@ function identityEsStatements(template: Synthesized): { actions: string[]; resou
 const DOMAIN_ARN = 'arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs';
 
 describe('DashboardsSetup', () => {
+  // The first synth of a process loads the whole CDK: under a hook's timeout, not a test's.
+  beforeAll(() => void synthesize(CONFIGS.both), 240_000);
+
   it('imports the saved objects of the stack\'s index prefix into the created domain\'s Dashboards, with a hash of the NDJSON', () => {
     const { template, stack } = synthesize(CONFIGS.both);
 
@@ -79,6 +82,8 @@ describe('DashboardsSetup', () => {
       Region: 'eu-west-1',
       DashboardsPath: '/_dashboards',
     });
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.entries(outputs).find(([id]) => id.startsWith('DashboardsSetupRoleArn'))?.[1].Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^DashboardsSetupRole/), 'Arn'] });
     expect(identityEsStatements(template).filter((s) => s.resources.some((r) => r.includes('_dashboards')))).toEqual([
       { actions: ['es:ESHttpPost'], resources: ['arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs/_dashboards/api/saved_objects/_import'] },
     ]);
