@@ -109,6 +109,10 @@ export function objectCount(ndjson: string): number {
  */
 export function interpretImportAnswer(answer: HttpAnswer, expectedCount?: number): ImportSummary {
   const { status, body } = answer;
+  if (status >= 300 && status <= 399) {
+    // Dashboards behind a sign-in page sends unauthenticated API calls there.
+    throw new DashboardsError(`Dashboards redirected the saved-objects import (HTTP ${status}), probably to a sign-in page: the request was not accepted as authenticated`, status);
+  }
   if (status < 200 || status > 299) {
     throw new DashboardsError(`Dashboards refused the saved-objects import: HTTP ${status}: ${answerMessage(body)}`, status);
   }

@@ -116,6 +116,10 @@ describe('interpretImportAnswer', () => {
     expect(() => interpretImportAnswer({ status: 200, body: { success: true, successCount: 1 } }, 2)).toThrow('Dashboards reported success but imported 1 of 2 saved objects');
   });
 
+  it('fails on a redirect, saying the request was not taken as authenticated', () => {
+    expect(() => interpretImportAnswer({ status: 302, body: '' })).toThrow('Dashboards redirected the saved-objects import (HTTP 302), probably to a sign-in page: the request was not accepted as authenticated');
+  });
+
   it('fails on a 2xx without an import result (e.g. a login page)', () => {
     expect(() => interpretImportAnswer({ status: 200, body: '<html>sign in</html>' })).toThrow(/HTTP 200 but no import result: <html>sign in<\/html>/);
   });
