@@ -142,7 +142,7 @@ export interface CatalogReport {
   search(range: ReportRange): Record<string, unknown>;
   /** The report's rows from that search's response body (the `body` of the client's response). */
   rows(response: unknown): ReportRow[];
-  /** Vega spec drawing the given rows as inline data (640 px wide). */
+  /** Vega spec drawing the given rows as inline data, at a fixed size (about 640 px wide with its axes). */
   chart(rows: readonly ReportRow[]): Record<string, unknown>;
   /** Vega spec of the Dashboards panel: the same marks, data from the inline OpenSearch request with `%context%`/`%timefield%`. */
   panel(indexPrefix: string): Record<string, unknown>;
@@ -607,9 +607,9 @@ function readRows(d: Definition, response: unknown): ReportRow[] {
 
 /** Chart size of the weekly report: bars grow with the rows. */
 function chartSize(kind: ChartKind, rows: number): { width: number; height: number } {
-  if (kind === 'bars') return { width: 640, height: Math.max(60, rows * 22) };
-  if (kind === 'map') return { width: 640, height: 340 };
-  return { width: 640, height: 240 };
+  if (kind === 'bars') return { width: 420, height: Math.max(44, rows * 22) };
+  if (kind === 'map') return { width: 640, height: 330 };
+  return { width: 560, height: 200 };
 }
 
 /** Where the panel reads the request's answer: the Vega data set and its transforms into rows. */

@@ -34,8 +34,9 @@ export interface ChartOptions {
   /** One line saying what the chart shows (the spec's `description`). */
   readonly description: string;
   /**
-   * Fixed size in pixels. Without it the spec has none: Dashboards sizes a
-   * panel to its container and warns about a width or height in the spec.
+   * Size of the plot in pixels (axes and legends come on top). Without it the
+   * spec has none: Dashboards sizes a panel to its container and warns about a
+   * width or height in the spec.
    * @default - no width or height
    */
   readonly size?: { readonly width: number; readonly height: number };
@@ -194,7 +195,8 @@ export function chartSpec(data: readonly Json[], o: ChartOptions): Json {
     $schema: VEGA_SCHEMA,
     description: o.description,
     ...(o.size ? { width: o.size.width, height: o.size.height } : {}),
-    autosize: { type: 'fit', contains: 'padding' },
+    // Given a size, it is the plot's and the axes grow the view (long labels stay readable); in Dashboards the panel fits its container.
+    autosize: o.size ? { type: 'pad', contains: 'padding' } : { type: 'fit', contains: 'padding' },
     padding: 5,
     data: [...withTime, ...((extra as Json[] | undefined) ?? [])],
     ...rest,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogReport, isReportId, REPORT_CATALOG, ReportError, reportTable, STANDARD_REPORTS, type ReportId, type ReportRange } from '../../../src/reports/catalog.js';
+import { catalogReport, excludedRecords, isReportId, NODATA_NOTE, REPORT_CATALOG, ReportError, reportTable, STANDARD_REPORTS, type ReportId, type ReportRange } from '../../../src/reports/catalog.js';
+import { dataUrls, parseUrl, roundInterval } from '../../helpers/dashboards-request.js';
 
 const searchReport = (id: ReportId, range: ReportRange) => catalogReport(id).search(range);
 const reportRows = (id: ReportId, body: unknown) => catalogReport(id).rows(body);
@@ -218,5 +219,50 @@ describe('reportTable', () => {
     const body = response({ doc_count: 3, rows: { buckets: [] } }, { OK: 3 });
 
     expect(reportTable('accept-reject-ratio', body)).toMatchObject({ noData: 0, skipData: 0, total: 3 });
+  });
+});
+
+describe('the catalog', () => {
+  it('lists the eight standard reports, top talkers and the three GeoIP ones, each id once', () => {
+    expect(REPORT_CATALOG.map((r) => r.id)).toEqual([
+      'accept-reject-ratio', 'reject-by-protocol', 'top-rejected-sources', 'rejected-by-port', 'bytes-over-time', 'bytes-per-interface',
+      'packets-over-time', 'packets-per-interface', 'top-talkers', 'top-source-countries', 'top-source-networks', 'rejected-sources-by-country',
+    ]);
+    expect(STANDARD_REPORTS).toEqual(REPORT_CATALOG.slice(0, 8));
+    for (const r of REPORT_CATALOG) expect(r.counts.length, r.id).toBeGreaterThan(20);
+  });
+
+  it('has an Athena and a Logs Insights query for every report but the GeoIP ones', () => {
+    for (const r of REPORT_CATALOG) {
+      expect(r.athena !== undefined, r.id).toBe(!r.geoip);
+      expect(r.insights !== undefined, r.id).toBe(!r.geoip);
+    }
+  });
+
+  it('makes a panel send the aggregations search() sends, once Dashboards has put the time range in', () => {
+    const bounds = { min: FROM_MS, max: TO_MS - 1 };
+    for (const r of REPORT_CATALOG) {
+      const [url] = dataUrls(r.panel('vpcflowlogs'));
+      const sent = parseUrl(url!, bounds);
+      // Dashboards' %autointerval% fills the legacy `interval` key; search() names the same width `fixed_interval`.
+      const aggs = JSON.parse(JSON.stringify(sent.body.aggs).replace('"interval":', '"fixed_interval":')) as unknown;
+
+      expect(sent.index).toBe('vpcflowlogs-*');
+      expect(aggs, r.id).toEqual(searchReport(r.id, { from: FROM, to: TO, interval: roundInterval((bounds.max - bounds.min) / 50) }).aggs);
+    }
+  });
+});
+
+describe('excludedRecords', () => {
+  it('reads the NODATA and SKIPDATA counts of a response, zero when absent', () => {
+    expect(excludedRecords(response({ doc_count: 0 }))).toEqual({ nodata: 8, skipdata: 2 });
+    expect(excludedRecords(response({ doc_count: 0 }, { OK: 4 }))).toEqual({ nodata: 0, skipdata: 0 });
+    expect(excludedRecords(null)).toEqual({ nodata: 0, skipdata: 0 });
+  });
+
+  it('has a note that says what is left out and why', () => {
+    expect(NODATA_NOTE).toMatch(/NODATA/);
+    expect(NODATA_NOTE).toMatch(/SKIPDATA/);
+    expect(NODATA_NOTE).toMatch(/lower bound/);
   });
 });

@@ -5,6 +5,7 @@
  * src/reports/dashboards.ts.
  */
 import Hjson from 'hjson';
+import { parseExpression } from 'vega';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.js';
 import { REPORT_CATALOG } from '../../../src/reports/catalog.js';
@@ -93,6 +94,41 @@ describe('savedObjects', () => {
       expect(spec).not.toHaveProperty('height');
       expect(spec).toEqual(r.panel(PREFIX));
     }
+  });
+
+  it('uses no expression Dashboards\' Vega validation blocks', () => {
+    // src/plugins/vis_type_vega/public/data_model/vega_validation.ts: the expression fields it parses and what it refuses.
+    const FIELDS = ['expr', 'update', 'test', 'calculate', 'filter', 'signal'];
+    const BLOCKED = ['ownerDocument', 'defaultView', 'contentDocument', 'contentWindow', 'view', 'innerHTML', 'outerHTML', 'insertAdjacentHTML', 'createElement',
+      'createElementNS', 'getElementById', 'getElementsByClassName', 'getElementsByTagName', 'querySelector', 'querySelectorAll', '__proto__', 'prototype',
+      'constructor', 'window', 'document', 'global', 'globalThis', 'top', 'parent', 'frames', 'self', 'eval', 'Function', 'setTimeout', 'setInterval',
+      'setImmediate', 'execScript', 'atob', 'btoa'];
+    const expressions: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (FIELDS.includes(k) && typeof v === 'string') expressions.push(v);
+          walk(v);
+        }
+      }
+    };
+    const names = (ast: unknown, out: string[] = []): string[] => {
+      if (Array.isArray(ast)) for (const a of ast) names(a, out);
+      else if (ast && typeof ast === 'object') {
+        const n = ast as { type?: string; name?: unknown; value?: unknown; computed?: boolean; property?: { type?: string } };
+        if (n.type === 'Identifier' && typeof n.name === 'string') out.push(n.name);
+        if (n.type === 'Literal' && typeof n.value === 'string') out.push(n.value);
+        // A computed member access by anything but a literal or a name is refused too.
+        if (n.type === 'MemberExpression' && n.computed) expect(['Literal', 'Identifier']).toContain(n.property?.type);
+        for (const v of Object.values(n)) names(v, out);
+      }
+      return out;
+    };
+    for (const vis of byType('visualization').filter((o) => parse(o.attributes.visState).type === 'vega')) walk(specOf(vis));
+
+    expect(expressions.length).toBeGreaterThan(REPORT_CATALOG.length);
+    for (const e of expressions) expect(names(parseExpression(e)).filter((n) => BLOCKED.includes(n)), e).toEqual([]);
   });
 
   it('sends each panel\'s request to the index pattern with the dashboard context and the time field', () => {
