@@ -8,6 +8,7 @@
  *   flowlogs replay [--endpoint URL] FILE|s3://bucket/prefix ...
  *   flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
  *   flowlogs report --endpoint URL [--from D --to D] [--out report.html]
+ *   flowlogs dashboards --out FILE | --endpoint URL [--auth ...]
  */
 import { describeFailure } from './errors.js';
 
@@ -29,6 +30,9 @@ commands:
   report [--endpoint URL] [--auth ...] [--from D] [--to D] [--out FILE]
       Writes the weekly report page (self-contained HTML) from an OpenSearch
       (see flowlogs report --help).
+  dashboards --out FILE | --endpoint URL [--auth none|basic|aws-sigv4] [--index-prefix P]
+      Writes the OpenSearch Dashboards saved objects (NDJSON), or imports them
+      (see flowlogs dashboards --help).
 
 FMT is a flow-log format string such as '\${version} \${srcaddr} \${dstaddr} ...';
 the default is the default (version 2) format. Options also read the ingest
@@ -47,6 +51,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return (await import('./partitions.js')).runPartitionsCommand(rest);
     case 'report':
       return (await import('./report-command.js')).runReportCommand(rest);
+    case 'dashboards':
+      return (await import('./dashboards-command.js')).runDashboardsCommand(rest);
     case '--help':
     case '-h':
     case 'help':

@@ -257,7 +257,36 @@ export interface FlowLogsProps {
    * @default - no SES e-mail, only the SNS summary with its link
    */
   readonly reportSesIdentity?: string;
+  /**
+   * Import the Dashboards saved objects (index pattern, one visualization per report,
+   * the "VPC Flow Logs" dashboard) at every deployment.
+   * @default true
+   */
+  readonly dashboards?: boolean;
+  /**
+   * How people sign in to OpenSearch Dashboards: `iam` (SigV4-signed requests, e.g. through
+   * a signing proxy) or `cognito` (a sign-in page backed by an Amazon Cognito user pool, with
+   * fine-grained access control on). `cognito` needs a domain the app creates.
+   * @default 'iam'
+   */
+  readonly dashboardsSignIn?: DashboardsSignIn;
+  /**
+   * Address of the first Dashboards user, invited by e-mail with a temporary password.
+   * Required with `dashboardsSignIn: 'cognito'`.
+   * @default - none
+   */
+  readonly dashboardsAdminEmail?: string;
+  /**
+   * Prefix of the Cognito hosted sign-in domain, `<prefix>.auth.<region>.amazoncognito.com`:
+   * unique in the region, lower-case letters, digits and hyphens, without "aws", "amazon" or "cognito".
+   * @default - `<domain name>-<account id>`
+   */
+  readonly dashboardsDomainPrefix?: string;
 }
+
+/** How people sign in to OpenSearch Dashboards. */
+export type DashboardsSignIn = 'iam' | 'cognito';
+export const DASHBOARDS_SIGN_INS: readonly DashboardsSignIn[] = ['iam', 'cognito'];
 
 /** A domain the app creates. */
 export interface NewDomainConfig {
@@ -327,6 +356,16 @@ export interface FlowLogsConfig {
     readonly email: string | undefined;
     readonly sesIdentity: string | undefined;
   };
+  readonly dashboards: DashboardsConfig;
+}
+
+/** Dashboards content and sign-in, validated. */
+export interface DashboardsConfig {
+  readonly import: boolean;
+  readonly signIn: DashboardsSignIn;
+  /** Set with `signIn: 'cognito'`. */
+  readonly adminEmail: string | undefined;
+  readonly domainPrefix: string | undefined;
 }
 
 type Kind = 'string' | 'number' | 'boolean' | 'list' | 'format';
@@ -376,6 +415,10 @@ const CONTEXT_KINDS: { readonly [K in keyof Required<FlowLogsProps>]: Kind } = {
   reportSchedule: 'string',
   reportEmail: 'string',
   reportSesIdentity: 'string',
+  dashboards: 'boolean',
+  dashboardsSignIn: 'string',
+  dashboardsAdminEmail: 'string',
+  dashboardsDomainPrefix: 'string',
 };
 
 /** The context keys the app reads, `flowlogs:` + prop name. */
@@ -527,6 +570,24 @@ function logFormat(value: unknown): FlowLogFormat {
   }
 }
 
+// Cognito refuses these words in a domain prefix.
+const COGNITO_DOMAIN_PREFIX = /^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function dashboardsConfig(props: FlowLogsProps, domain: NewDomainConfig | ExistingDomainConfig): DashboardsConfig {
+  const signIn = oneOf('dashboardsSignIn', props.dashboardsSignIn, DASHBOARDS_SIGN_INS, 'iam');
+  const adminEmail = text('dashboardsAdminEmail', props.dashboardsAdminEmail, EMAIL, 'an e-mail address');
+  const domainPrefix = text('dashboardsDomainPrefix', props.dashboardsDomainPrefix, COGNITO_DOMAIN_PREFIX, '1 to 63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito"');
+  if (signIn === 'cognito') {
+    // Cognito sign-in and fine-grained access control are settings of the domain itself.
+    if (domain.kind === 'existing') throw invalid('dashboardsSignIn', signIn, '"iam" with an existing domain (opensearchEndpoint): Cognito sign-in is configured on a domain the app creates');
+    if (adminEmail === undefined) throw invalid('dashboardsAdminEmail', undefined, 'the e-mail address of the first Dashboards user (required with dashboardsSignIn "cognito")');
+  } else {
+    if (adminEmail !== undefined) throw invalid('dashboardsAdminEmail', adminEmail, 'only with dashboardsSignIn "cognito"');
+    if (domainPrefix !== undefined) throw invalid('dashboardsDomainPrefix', domainPrefix, 'only with dashboardsSignIn "cognito"');
+  }
+  return { import: bool('dashboards', props.dashboards, true), signIn, adminEmail, domainPrefix };
+}
+
 function endpointHost(value: string): string {
   return value.replace(/^https:\/\//, '').replace(/\/+$/, '');
 }
@@ -609,6 +670,7 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
   const reportEmail = text('reportEmail', props.reportEmail, EMAIL, 'an e-mail address');
   const reportSesIdentity = text('reportSesIdentity', props.reportSesIdentity, SES_IDENTITY, 'a verified SES identity: an e-mail address or a domain');
   if (reportSesIdentity !== undefined && reportEmail === undefined) throw invalid('reportEmail', undefined, 'an e-mail address (required with reportSesIdentity: the recipient of the HTML e-mail)');
+  const dashboards = dashboardsConfig(props, domain);
 
   return Object.freeze({
     vpcIds,
@@ -636,6 +698,7 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
     geoip: bool('geoip', props.geoip, true),
     deadLetterExpirationDays: integer('deadLetterExpirationDays', props.deadLetterExpirationDays, 1, 36500, 90),
     alarmEmail,
+    dashboards,
     athena: {
       partitionProjection: bool('athenaPartitionProjection', props.athenaPartitionProjection, false),
       lookbackDays: integer('athenaLookbackDays', props.athenaLookbackDays, 1, 366, DEFAULTS.partitionLookbackDays),

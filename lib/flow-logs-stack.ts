@@ -8,11 +8,13 @@ import type { Construct } from 'constructs';
 import { resolveConfig, type FlowLogsConfig, type FlowLogsProps } from './config.js';
 import { AccessLogBucket } from './constructs/access-log-bucket.js';
 import { AthenaAnalytics, RESULTS_PREFIX } from './constructs/athena-analytics.js';
+import { DashboardsSetup } from './constructs/dashboards.js';
+import { DashboardsSignIn } from './constructs/dashboards-sign-in.js';
 import { FlowLogCapture } from './constructs/flow-log-capture.js';
 import { IngestFunction } from './constructs/ingest-function.js';
 import { Operations } from './constructs/operations.js';
 import { ReportFunction } from './constructs/report-function.js';
-import { SearchDomain } from './constructs/search-domain.js';
+import { SearchDomain, defaultDomainName, newDomainArn } from './constructs/search-domain.js';
 
 /** The stack's props: the app's settings ({@link FlowLogsProps}, documented with their defaults) plus the usual stack props. */
 export interface FlowLogsStackProps extends StackProps, FlowLogsProps {}
@@ -33,6 +35,10 @@ export class FlowLogsStack extends Stack {
   readonly ingest?: IngestFunction;
   readonly athena?: AthenaAnalytics;
   readonly report?: ReportFunction;
+  /** Cognito sign-in for Dashboards, with `dashboardsSignIn: 'cognito'`. */
+  readonly dashboardsSignIn?: DashboardsSignIn;
+  /** The saved-objects import (and role mappings), unless `dashboards: false`. */
+  readonly dashboards?: DashboardsSetup;
 
   constructor(scope: Construct, id: string, props: FlowLogsStackProps) {
     super(scope, id, props);
@@ -66,10 +72,23 @@ export class FlowLogsStack extends Stack {
 
     // OpenSearch is fed from CloudWatch Logs: without that destination there is nothing to index.
     if (this.capture.logGroup) {
+      // Cognito and its master role exist before the domain, whose settings name them.
+      const signIn =
+        config.dashboards.signIn === 'cognito' && config.domain.kind === 'new' && config.dashboards.adminEmail
+          ? new DashboardsSignIn(this, 'DashboardsSignIn', {
+              adminEmail: config.dashboards.adminEmail,
+              domainArn: newDomainArn(this, config.domain),
+              domainName: config.domain.domainName ?? defaultDomainName(this.stackName),
+              ...(config.dashboards.domainPrefix ? { domainPrefix: config.dashboards.domainPrefix } : {}),
+            })
+          : undefined;
       const searchDomain = new SearchDomain(this, 'SearchDomain', {
         domain: config.domain,
         logRetentionDays: config.opsLogRetentionDays,
         ...(config.vpcPlacement ? { vpcPlacement: config.vpcPlacement } : {}),
+        ...(signIn
+          ? { cognitoDashboardsAuth: signIn.cognitoOptions, fineGrainedAccessControl: { masterUserArn: signIn.masterRole.roleArn } }
+          : {}),
       });
       const ingest = new IngestFunction(this, 'IngestFunction', {
         logGroup: this.capture.logGroup,
@@ -94,7 +113,29 @@ export class FlowLogsStack extends Stack {
         freeStorageThresholdMiB: searchDomain.volumeSizeGiB ? searchDomain.volumeSizeGiB * 256 : 2048,
       });
       this.operations.output('DomainEndpoint', `https://${searchDomain.endpoint}`, 'OpenSearch endpoint the ingest function writes to');
-      this.operations.output('DashboardsUrl', `https://${searchDomain.endpoint}/_dashboards/`, 'OpenSearch Dashboards (requests must be SigV4-signed: see docs/deploy.md)');
+      this.operations.output(
+        'DashboardsUrl',
+        `https://${searchDomain.endpoint}/_dashboards/`,
+        signIn ? 'OpenSearch Dashboards: opens the Cognito sign-in page (first sign-in: docs/deploy.md)' : 'OpenSearch Dashboards (requests must be SigV4-signed: see docs/deploy.md)',
+      );
+      if (signIn) {
+        signIn.allowUsers(searchDomain);
+        this.operations.output('DashboardsUserPoolId', signIn.userPool.userPoolId, 'Cognito user pool of the Dashboards users: invite more people here');
+      }
+      // With fine-grained access control the role mappings are needed even without the saved objects.
+      if (config.dashboards.import || signIn) {
+        this.dashboards = new DashboardsSetup(this, 'DashboardsSetup', {
+          searchDomain,
+          indexPrefix: config.indexPrefix,
+          savedObjects: config.dashboards.import,
+          logRetentionDays: config.opsLogRetentionDays,
+          ...(signIn ? { role: signIn.masterRole, roleMappings: { ingestRole: ingest.role, dashboardsUserRoles: [signIn.authenticatedRole] } } : {}),
+        });
+        if (!searchDomain.createdDomain) {
+          this.operations.output('DashboardsSetupRoleArn', this.dashboards.role.roleArn, 'Role that imports the Dashboards saved objects: allow it es:ESHttpPost on an existing domain (docs/deploy.md)');
+        }
+      }
+      this.dashboardsSignIn = signIn;
       this.searchDomain = searchDomain;
       this.ingest = ingest;
     }

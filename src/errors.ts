@@ -66,3 +66,21 @@ export class GeoDataError extends FlowLogError {
     super(message, options);
   }
 }
+
+/**
+ * OpenSearch Dashboards (or the OpenSearch security API) did not take what we
+ * sent: carries the HTTP status when there was one and Dashboards' own
+ * messages, so a failed deployment or CLI run says what Dashboards said.
+ */
+export class DashboardsError extends FlowLogError {
+  constructor(
+    message: string,
+    /** HTTP status of the answer; undefined when there was none (timeout, unreachable). */
+    readonly status: number | undefined,
+    /** One line per object Dashboards refused (`type/id: message`), for a 200 with `success: false`. */
+    readonly objectErrors: readonly string[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

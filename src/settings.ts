@@ -86,3 +86,16 @@ export const DEFAULTS = {
   /** Days stored report pages are kept. */
   reportExpirationDays: 365,
 } as const;
+
+/**
+ * The Dashboards setup function's custom resources (`DashboardsSetup`): their
+ * CloudFormation types, which the function dispatches on.
+ */
+export const DASHBOARDS_SETUP = {
+  /** Imports the saved objects generated from the report catalog. */
+  savedObjectsType: 'Custom::DashboardsSavedObjects',
+  /** Writes the OpenSearch security roles and their mappings (fine-grained access control). */
+  roleMappingsType: 'Custom::OpenSearchRoleMappings',
+  /** Seconds one HTTP request to Dashboards or OpenSearch may take. */
+  requestTimeoutSeconds: 30,
+} as const;

@@ -8,7 +8,7 @@ import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType, Port, SecurityGroup, Subnet, Vpc, type ISecurityGroup, type ISubnet, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { AccountRootPrincipal, ArnPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnResourcePolicy, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy, type IDomain } from 'aws-cdk-lib/aws-opensearchservice';
+import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy, type AdvancedSecurityOptions, type CognitoOptions, type IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 import { AWS_DOMAIN_ENDPOINT, type ExistingDomainConfig, type NewDomainConfig, type VpcPlacementConfig } from '../config.js';
@@ -31,6 +31,10 @@ export interface SearchDomainProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /** Amazon Cognito sign-in for Dashboards, on a domain the app creates (see DashboardsSignIn). @default - IAM only */
+  readonly cognitoDashboardsAuth?: CognitoOptions;
+  /** Fine-grained access control, on a domain the app creates. @default - off */
+  readonly fineGrainedAccessControl?: AdvancedSecurityOptions;
 }
 
 /** The imported VPC and subnets that the domain and the ingest function share. */
@@ -45,6 +49,14 @@ export function defaultDomainName(stackName: string): string {
   if (!/^[a-z]/.test(name)) name = `flowlogs-${name}`;
   name = name.slice(0, 28).replace(/-+$/, '');
   return name.length >= 3 ? name : `${name}-flowlogs`.slice(0, 28);
+}
+
+/**
+ * The ARN of the domain the app creates, known before the domain exists (the
+ * domain's access policy and the Cognito service role's trust name it).
+ */
+export function newDomainArn(stack: Stack, config: NewDomainConfig): string {
+  return stack.formatArn({ service: 'es', resource: 'domain', resourceName: config.domainName ?? defaultDomainName(stack.stackName) });
 }
 
 /** An OpenSearch domain plus what its clients need: endpoint, ARN, network path, grants. */
@@ -96,7 +108,7 @@ export class SearchDomain extends Construct {
     const retention = (props.logRetentionDays ?? 30) as RetentionDays;
     const domainName = config.domainName ?? defaultDomainName(stack.stackName);
     // Written out rather than taken from the domain: the domain's own access policy cannot reference its attributes.
-    const domainArn = stack.formatArn({ service: 'es', resource: 'domain', resourceName: domainName });
+    const domainArn = newDomainArn(stack, config);
     // Kept with the domain (which is kept when the stack is deleted).
     const slowSearchLogGroup = new LogGroup(this, 'SlowSearchLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
     const slowIndexLogGroup = new LogGroup(this, 'SlowIndexLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
@@ -152,6 +164,8 @@ export class SearchDomain extends Construct {
       enableVersionUpgrade: true,
       offPeakWindowEnabled: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.cognitoDashboardsAuth ? { cognitoDashboardsAuth: props.cognitoDashboardsAuth } : {}),
+      ...(props.fineGrainedAccessControl ? { fineGrainedAccessControl: props.fineGrainedAccessControl } : {}),
       ...(this.vpcPlacement && securityGroups ? { vpc: this.vpcPlacement.vpc, vpcSubnets: [{ subnets: [...this.vpcPlacement.subnets] }], securityGroups } : {}),
     });
     domain.node.addDependency(logsPolicy);
@@ -217,6 +231,11 @@ export class SearchDomain extends Construct {
       this.accessPolicy.addStatements(new PolicyStatement({ sid, effect: Effect.ALLOW, principals: [grantee.grantPrincipal], actions: [...SEARCH_HTTP_ACTIONS], resources }));
     }
     return resources;
+  }
+
+  /** Adds a statement to the access policy of a domain the app created; no-op for an existing domain. */
+  allowInAccessPolicy(statement: PolicyStatement): void {
+    if (this.createdDomain) this.accessPolicy.addStatements(statement);
   }
 
   /** Opens HTTPS from `peer` to the domain, when the app created it in a VPC. */

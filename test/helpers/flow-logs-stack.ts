@@ -28,6 +28,7 @@ export const CONFIGS = {
     logGroupKms: true,
     alarmEmail: 'ops@example.com',
   },
+  cognitoSignIn: { vpcIds: [VPC_ID], dashboardsSignIn: 'cognito', dashboardsAdminEmail: 'admin@example.com' },
 } as const satisfies Record<string, FlowLogsStackProps>;
 
 export interface Synthesized {

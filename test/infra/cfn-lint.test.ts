@@ -117,6 +117,22 @@ describe('ingest bundle', () => {
     });
     expect(report.stderr).not.toMatch(/Dynamic require|require is not defined|Cannot find (module|package)/);
     expect(report.stdout).toContain('RESULT ReportQueryError');
+    // The Dashboards setup function's bundle: it loads the catalog, the saved-objects generator and the
+    // signed OpenSearch client, answers FAILED for a resource type it does not know, and says so.
+    const setupAsset = assets.map((d) => join(outdir, d, 'index.mjs')).find((f) => existsSync(f) && readFileSync(f, 'utf8').includes('Custom::OpenSearchRoleMappings'));
+    expect(setupAsset).toBeDefined();
+    const setupScript = `
+      const { handler } = await import(${JSON.stringify(setupAsset)});
+      const event = { RequestType: 'Create', ResourceType: 'Custom::Unknown', ResponseURL: 'http://127.0.0.1:1/r', StackId: 's', RequestId: 'r', LogicalResourceId: 'l',
+        ResourceProperties: { Endpoint: 'https://127.0.0.1:1', IndexPrefix: 'vpcflowlogs', Region: 'eu-west-1' } };
+      try { await handler(event, { logStreamName: 'ls' }); } catch (error) { console.log('RESPOND ' + error.message); }`;
+    const setupRun = spawnSync(process.execPath, ['--input-type=module', '-e', setupScript], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'eu-west-1' },
+    });
+    expect(setupRun.stderr).toContain('unknown resource type Custom::Unknown');
+    expect(setupRun.stdout).toMatch(/^RESPOND fetch failed/m);
 
     if (!SKIP) {
       const findings = cfnLint(join(outdir, 'FlowLogs.template.json')).filter((m) => !tolerated(m));

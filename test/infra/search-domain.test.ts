@@ -101,11 +101,14 @@ describe('SearchDomain', () => {
       template.hasResource('AWS::OpenSearchService::Domain', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^SearchDomainLogsResourcePolicy')]) });
     });
 
-    it('uses no custom resource (no extra Lambda for access or log policies)', () => {
+    it('uses no custom resource for access or log policies (the only one imports the Dashboards saved objects)', () => {
       const { template } = synthesize(CONFIGS.both);
 
-      expect(JSON.stringify(template.toJSON())).not.toContain('Custom::');
-      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics'))).toEqual([expect.stringMatching(/^IngestFunction/), expect.stringMatching(/^ReportFunction/)]);
+      expect(JSON.stringify(template.toJSON()).match(/Custom::[A-Za-z]+/g)).toEqual(['Custom::DashboardsSavedObjects']);
+      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics') && !id.startsWith('DashboardsSetup'))).toEqual([
+        expect.stringMatching(/^IngestFunction/),
+        expect.stringMatching(/^ReportFunction/),
+      ]);
     });
 
     it('keeps the domain when the stack is deleted', () => {
@@ -118,7 +121,8 @@ describe('SearchDomain', () => {
       const { template, stack } = synthesize(CONFIGS.domainInVpc);
 
       expect(domainOf(template)).toMatchObject({ VPCOptions: { SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] } });
-      const ingressRules = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress'));
+      // The Dashboards setup function's own rule is asserted in dashboards.test.ts.
+      const ingressRules = Object.entries(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress')).filter(([id]) => !id.includes('DashboardsSetup')).map(([, r]) => r);
       const from = (sg: { node: { defaultChild?: unknown } }) => ({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(sg.node.defaultChild as never), 'GroupId'] } });
       expect(ingressRules.map((r) => r.Properties)).toEqual([expect.objectContaining(from(stack.ingest!.securityGroup!)), expect.objectContaining(from(stack.report!.securityGroup!))]);
       template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: VPC_ID, SecurityGroupIngress: Match.absent() });
@@ -145,8 +149,8 @@ describe('SearchDomain', () => {
     it('grants the ingest HTTP methods on the domain named by the endpoint, in its region', () => {
       const { template } = synthesize(CONFIGS.existingDomain);
 
-      // The ingest grant; the report function's search grant (`<prefix>-*` only) is asserted in report-function.test.ts.
-      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('vpcflowlogs-*'));
+      // The ingest grant; the report function's search grant (`<prefix>-*` only) is asserted in report-function.test.ts, the Dashboards import in dashboards.test.ts.
+      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('vpcflowlogs-*') && !JSON.stringify(s.Resource).includes('_dashboards'));
       expect(es).toHaveLength(1);
       expect(actionsOf(es[0]!)).toEqual(INGEST_HTTP_ACTIONS);
       expect(flattenJoin(es[0]?.Resource)).toBe('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs/*');
@@ -155,7 +159,7 @@ describe('SearchDomain', () => {
     it('uses the given domain ARN for a custom endpoint', () => {
       const { template } = synthesize({ ...CONFIGS.existingDomain, opensearchEndpoint: 'https://search.example.com', opensearchDomainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' });
 
-      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
+      const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('_dashboards'));
       expect(es.map((s) => s.Resource)).toEqual([
         'arn:aws:es:eu-west-1:123456789012:domain/logs/*',
         ['arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*', 'arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*/*'],
