@@ -53,7 +53,7 @@ export interface PacerOptions {
   readonly maxItems?: number;
   /** Fewest items in one request, however hard the cluster pushes back. @default 50 */
   readonly minItems?: number;
-  /** Items added to the request size after a request without pushback. @default 100 */
+  /** Items added to the request size after a request without pushback. @default 50 */
   readonly increaseItems?: number;
   /** First pause after pushback. @default 200 */
   readonly minDelayMs?: number;
@@ -87,7 +87,7 @@ export class BulkPacer {
     this.maxBytes = options.maxBytes;
     this.maxItems = options.maxItems ?? 5000;
     this.minItems = Math.min(options.minItems ?? 50, this.maxItems);
-    this.increase = options.increaseItems ?? 100;
+    this.increase = options.increaseItems ?? 50;
     this.minDelayMs = options.minDelayMs ?? 200;
     this.maxDelayMs = options.maxDelayMs ?? 8000;
     this.random = options.random ?? Math.random;
@@ -103,9 +103,13 @@ export class BulkPacer {
     this.resumeAt = Math.max(this.resumeAt, now + ceiling * (0.5 + 0.5 * this.random()));
   }
 
-  /** A request went through without pushback. */
+  /**
+   * A request went through without pushback. The pause shrinks a step at a
+   * time rather than at once: under sustained pressure one lucky request
+   * must not send every instance back to short pauses.
+   */
   accepted(): void {
-    this.strikes = 0;
+    this.strikes = Math.max(0, this.strikes - 1);
     this.window = Math.min(this.maxItems, this.window + this.increase);
   }
 

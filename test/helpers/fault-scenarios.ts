@@ -44,6 +44,8 @@ export interface InvokeTally {
   /** Events still failing after every re-invocation (Lambda's on-failure destination). */
   onFailure: CloudWatchLogsEvent[];
   retried: number;
+  /** Why invocations failed, by message (numbers and ids stripped), with counts. */
+  errors: Record<string, number>;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface InvokeTally {
  * asynchronous retry does. Anything else thrown fails the run.
  */
 export async function invokeAll(handlers: readonly IngestHandler[], events: readonly CloudWatchLogsEvent[], opts: { concurrency: number; attempts: number; deadlineMs: number }): Promise<InvokeTally> {
-  const tally: InvokeTally = { invocations: 0, failedInvocations: 0, onFailure: [], retried: 0 };
+  const tally: InvokeTally = { invocations: 0, failedInvocations: 0, onFailure: [], retried: 0, errors: {} };
   let next = 0;
   const busy = new Set<IngestHandler>();
   const lane = async (): Promise<void> => {
@@ -76,6 +78,8 @@ export async function invokeAll(handlers: readonly IngestHandler[], events: read
             // By name too: a baseline checkout (npm run soak with SOAK_BASELINE) has its own class.
             if (!(err instanceof DeliveryError) && (err as Error | null)?.name !== 'DeliveryError') throw err;
             tally.failedInvocations++;
+            const why = String((err as Error).message).replace(/@[0-9a-f]+|\d+/g, 'N').slice(0, 160);
+            tally.errors[why] = (tally.errors[why] ?? 0) + 1;
           }
         }
         if (!done) tally.onFailure.push(event);

@@ -131,7 +131,7 @@ describe('BulkPacer', () => {
     expect(p.window).toBe(1000);
   });
 
-  it('pauses longer after each pushback in a row, up to the longest pause, and forgets after a success', () => {
+  it('pauses longer after each pushback in a row, up to the longest pause, and shorter a step per success', () => {
     const p = new BulkPacer({ maxBytes: 1, minDelayMs: 100, maxDelayMs: 1000, random: () => 1 });
     p.pushback(0);
     expect(p.waitMs(0)).toBe(100);
@@ -140,8 +140,9 @@ describe('BulkPacer', () => {
     for (let i = 0; i < 10; i++) p.pushback(0);
     expect(p.waitMs(0)).toBe(1000);
     expect(p.waitMs(1000)).toBe(0);
-    p.accepted();
+    // 12 strikes; 11 successes leave one: the next pushback pauses as the second in a row did.
+    for (let i = 0; i < 11; i++) p.accepted();
     p.pushback(2000);
-    expect(p.waitMs(2000)).toBe(100);
+    expect(p.waitMs(2000)).toBe(200);
   });
 });
