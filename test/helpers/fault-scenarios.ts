@@ -136,7 +136,8 @@ export async function outcome(client: Client, index: string, total: number, dead
   for (const l of letters) {
     const bytes = Number(l.message?.split(' ')[9]);
     if (Number.isInteger(bytes)) lettered.add(bytes);
-    const why = `${l.stage}: ${l.reason.replace(/".*$/, '').trim()}`;
+    // The reason without the value it found, so one kind of failure is one row.
+    const why = `${l.stage}: ${l.reason.replace(/, found .*$/, '').trim()}`;
     reasons[why] = (reasons[why] ?? 0) + 1;
   }
   let indexedOnce = 0;
