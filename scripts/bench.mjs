@@ -61,6 +61,11 @@ for (const format of ['default', 'custom']) {
   console.log(`one ${values.events}-event payload: peak RSS ${m ? (Number(m[1]) / 1024).toFixed(1) : 'NaN'} MiB (whole process)`);
 }
 
+// The function's own figures: peak RSS and records/s through the real handler (a stand-in
+// OpenSearch that accepts everything), for the worst payloads it can be given.
+console.log('\n== through the handler: peak RSS and records/s per payload (one process each)');
+run('npx', ['tsx', `${root}bench/handler-memory.ts`], { cwd: root });
+
 if (!values['no-e2e']) {
   console.log('\n== end to end: real handler into the local OpenSearch');
   run('npx', ['tsx', `${root}bench/e2e.ts`, '--records', values['e2e-records']], { cwd: root });

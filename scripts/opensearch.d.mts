@@ -53,6 +53,12 @@ export interface StartOpenSearchOptions {
    * @default 180000
    */
   readonly timeoutMs?: number;
+  /**
+   * Extra node settings, e.g. `{ 'thread_pool.write.size': 1, 'thread_pool.write.queue_size': 1 }`
+   * for a cluster that answers 429 under load.
+   * @default - none
+   */
+  readonly settings?: Readonly<Record<string, string | number>>;
 }
 
 /** A running engine. */

@@ -124,13 +124,14 @@ let building;
  *
  * The JVM exits by itself when this process goes away (it watches its stdin pipe), so a crashed
  * test run never leaves an engine behind.
- * @param {{ port?: number, dataDir?: string, log?: (line: string) => void, heap?: string, timeoutMs?: number }} [options]
+ * @param {{ port?: number, dataDir?: string, log?: (line: string) => void, heap?: string, timeoutMs?: number, settings?: Record<string, string | number> }} [options]
  *   port: HTTP port, 0 (default) lets the kernel pick. dataDir: kept after stop; by default a temp
  *   dir is created and removed by stop(). log: receives every line the JVM prints. heap: -Xmx,
- *   default `OPENSEARCH_HEAP` or 1g. timeoutMs: default 180 s.
+ *   default `OPENSEARCH_HEAP` or 1g. timeoutMs: default 180 s. settings: extra node settings
+ *   (`{ 'thread_pool.write.size': 1 }`), applied after the harness's own.
  * @returns {Promise<{ url: string, pid: number | undefined, stop: () => Promise<void> }>}
  */
-export async function startOpenSearch({ port = 0, dataDir, log, heap, timeoutMs = DEFAULT_START_TIMEOUT_MS } = {}) {
+export async function startOpenSearch({ port = 0, dataDir, log, heap, timeoutMs = DEFAULT_START_TIMEOUT_MS, settings = {} } = {}) {
   await ensureOpenSearchBuilt({ log });
   const jdk = findJava();
   const ownsDataDir = dataDir === undefined;
@@ -148,6 +149,7 @@ export async function startOpenSearch({ port = 0, dataDir, log, heap, timeoutMs 
     dir,
     '--exit-on-stdin-close',
     ...(ownsDataDir ? ['--delete-data-on-exit'] : []),
+    ...Object.entries(settings).flatMap(([k, v]) => ['-E', `${k}=${v}`]),
   ];
   const child = spawn(jdk.java, args, { cwd: OPENSEARCH_PROJECT_DIR, stdio: ['pipe', 'pipe', 'pipe'] });
 

@@ -26,12 +26,15 @@ export class FormatError extends FlowLogError {}
 
 /** A subscription payload that cannot be decoded: which stage failed and why. */
 export class DecodeError extends FlowLogError {
+  /** The payload's own time (its first event's, in ms), when it could be read: its dead letter is filed under that day. */
+  readonly timeMs: number | undefined;
   constructor(
     readonly stage: 'event' | 'base64' | 'gzip' | 'json' | 'payload' | 'size',
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly timeMs?: number | undefined },
   ) {
     super(`${stage}: ${message}`, options);
+    this.timeMs = options?.timeMs;
   }
 }
 

@@ -9,6 +9,8 @@ import { openGeoLookup } from '../shared/geo-files.js';
 import { DailyIndexNamer } from '../../src/ingest/index-name.js';
 import { indexLayout } from '../../src/ingest/index-template.js';
 import { ingestEvent, type IngestSummary } from '../../src/ingest/pipeline.js';
+import { LazyPayloadDecoder } from '../../src/ingest/decode.js';
+import { BulkPacer, retryWithinDeadline, withinMs, type Deadline } from '../../src/ingest/deliver.js';
 import { RecordParser } from '../../src/format/parse.js';
 import { DeliveryError } from '../../src/errors.js';
 import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
@@ -18,13 +20,20 @@ import { createLogger, createMetrics } from '../shared/powertools.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 
 /** Time kept back from the Lambda deadline for dead letters, metrics and logs. */
-const RESERVE_MS = 5_000;
+export const RESERVE_MS = 5_000;
+
+/** Of the reserve, what dead letters leave for the error log and metrics (the rest is theirs). */
+const LOG_SHARE_OF_RESERVE = 0.4;
 
 /** Test and local-run overrides of {@link createIngestHandler}. */
 export interface HandlerOverrides {
-  /** Backoff bounds for per-item retries. */
+  /** Backoff bounds after pushback. */
   readonly minDelayMs?: number;
   readonly maxDelayMs?: number;
+  /** Time kept back from the deadline. @default RESERVE_MS */
+  readonly reserveMs?: number;
+  /** Pacing of bulk requests (tests inspect it). @default - one per handler, from the configuration */
+  readonly pacer?: BulkPacer;
   /** Silences the Powertools logger (the demo prints its own progress). */
   readonly quiet?: boolean;
 }
@@ -43,37 +52,46 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
   const layout = indexLayout(config.indexPrefix, config.indexRetentionDays);
   const clientPromise = createOpenSearchClient(config.connection);
   const transportPromise = clientPromise.then(clientTransport);
+  // What this instance learns about the cluster's pace, kept across invocations.
+  const pacer = overrides.pacer ?? new BulkPacer({ maxBytes: config.bulkMaxBytes, ...delays(overrides) });
+  const decoder = new LazyPayloadDecoder();
+  const reserveMs = overrides.reserveMs ?? RESERVE_MS;
   const deadLetters: Promise<DeadLetterSink> = config.deadLetterBucket
     ? import('@aws-sdk/client-s3').then(({ S3Client }) => s3DeadLetterSink(new S3Client({}), config.deadLetterBucket!))
     : Promise.resolve(fileDeadLetterSink(config.deadLetterDir!));
 
-  // Installed before the first bulk of each instance; a failure is retried
-  // by the next invocation rather than remembered.
+  // Installed before the first bulk of each instance, retried within the
+  // deadline like a bulk; a failure is forgotten, so the next invocation
+  // tries again. Concurrent invocations share one install, each waiting no
+  // longer than its own deadline.
   let layoutReady: Promise<unknown> | undefined;
-  const ensureLayout = async (): Promise<void> => {
-    layoutReady ??= clientPromise.then((c) => ensureIndexLayout(c, layout)).then((outcome) => logger.info('index layout', { ...outcome }));
+  const ensureLayout = async (deadline: Deadline): Promise<void> => {
+    const install = (layoutReady ??= clientPromise
+      .then((c) => retryWithinDeadline((ms) => ensureIndexLayout(c, layout, () => Math.min(ms, deadline())), deadline, { ...delays(overrides), what: 'install the index template' }))
+      .then((outcome) => logger.info('index layout', { ...outcome })));
     try {
-      await layoutReady;
+      await withinMs(install, deadline(), 'the index template install');
     } catch (err) {
-      layoutReady = undefined;
-      throw new DeliveryError(`could not install the index template: ${(err as Error).message}`, 0, { cause: err });
+      if (layoutReady === install) layoutReady = undefined;
+      throw err instanceof DeliveryError ? err : new DeliveryError(`could not install the index template: ${(err as Error).message}`, 0, { cause: err });
     }
   };
 
   return async (event, context) => {
-    const transport = await transportPromise;
+    const deadline: Deadline = () => context.getRemainingTimeInMillis() - reserveMs;
     try {
-      await ensureLayout();
+      const transport = await transportPromise;
+      await ensureLayout(deadline);
       const summary = await ingestEvent(event, {
         parser,
         namer,
+        decoder,
         transport,
+        pacer,
+        deadline,
+        deadLetterDeadline: () => context.getRemainingTimeInMillis() - reserveMs * LOG_SHARE_OF_RESERVE,
         deadLetters: await deadLetters,
         deadLetterPrefix: config.deadLetterPrefix,
-        maxBytes: config.bulkMaxBytes,
-        retryWindowMs: () => context.getRemainingTimeInMillis() - RESERVE_MS,
-        ...(overrides.minDelayMs !== undefined ? { minDelayMs: overrides.minDelayMs } : {}),
-        ...(overrides.maxDelayMs !== undefined ? { maxDelayMs: overrides.maxDelayMs } : {}),
         onRequest: (_items, ms) => metrics.addMetric('BulkLatency', MetricUnit.Milliseconds, ms),
       });
       metrics.addMetric('RecordsIn', MetricUnit.Count, summary.recordsIn);
@@ -81,17 +99,24 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
       metrics.addMetric('RecordsRetried', MetricUnit.Count, summary.retried);
       metrics.addMetric('RecordsDeadLettered', MetricUnit.Count, summary.deadLettered);
       metrics.addMetric('ParseErrors', MetricUnit.Count, summary.parseErrors);
+      metrics.addMetric('InvalidUtf8Records', MetricUnit.Count, summary.invalidUtf8Records);
       if (summary.deadLettered > 0) logger.warn('dead letters written', { ...summary });
       else logger.info('batch done', { ...summary });
       return summary;
     } catch (err) {
       logger.error('batch failed; Lambda retries the event, then sends it to the on-failure destination', err as Error);
-      throw err;
+      // Only DeliveryError leaves the handler: anything else (a client that
+      // could not be made, a bug) still means "retry the whole event".
+      throw err instanceof DeliveryError ? err : new DeliveryError(`ingest failed: ${(err as Error)?.message ?? String(err)}`, 0, { cause: err });
     } finally {
       if (!overrides.quiet) metrics.publishStoredMetrics();
       else metrics.clearMetrics();
     }
   };
+}
+
+function delays(o: HandlerOverrides): { minDelayMs?: number; maxDelayMs?: number } {
+  return { ...(o.minDelayMs !== undefined ? { minDelayMs: o.minDelayMs } : {}), ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}) };
 }
 
 let lambdaHandler: IngestHandler | undefined;

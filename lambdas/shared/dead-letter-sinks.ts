@@ -12,9 +12,11 @@ import { serializeDeadLetters, type DeadLetterSink } from '../../src/ingest/dead
 /** Dead letters as NDJSON objects in a bucket, encrypted by the bucket's default. */
 export function s3DeadLetterSink(s3: S3Client, bucket: string): DeadLetterSink {
   return {
-    async write(key: string, letters: readonly DeadLetter[]): Promise<void> {
+    async write(key, letters, options = {}): Promise<void> {
       const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: serializeDeadLetters(letters), ContentType: 'application/x-ndjson' }));
+      const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: serializeDeadLetters(letters), ContentType: 'application/x-ndjson' });
+      // Bounded by the invocation's deadline like every other request.
+      await s3.send(command, options.timeoutMs !== undefined ? { abortSignal: AbortSignal.timeout(options.timeoutMs) } : {});
     },
   };
 }

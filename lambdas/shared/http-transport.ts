@@ -43,6 +43,7 @@ export function clientHttpTransport(client: Client, endpoint: string, timeoutMs:
 
 /** A transport for a connection (SigV4 for `aws-sigv4`, as the ingest function signs). */
 export async function createHttpTransport(conn: OpenSearchConnection & { readonly requestTimeoutMs: number }): Promise<HttpTransport> {
-  const client = await createOpenSearchClient({ ...conn, maxRetries: 0 });
+  // The client never retries on its own (lambdas/shared/opensearch.ts): the setup function retries within its deadline.
+  const client = await createOpenSearchClient(conn);
   return clientHttpTransport(client, conn.endpoint, conn.requestTimeoutMs);
 }

@@ -4,9 +4,10 @@
  * self-managed cluster), the `_bulk` transport, and the idempotent install of
  * the index layout.
  */
-import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import { Client, type ApiResponse, type ClientOptions } from '@opensearch-project/opensearch';
+import type { TransportRequestOptions, TransportRequestParams, TransportRequestPromise } from '@opensearch-project/opensearch/lib/Transport.js';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
-import { httpStatusOf, type BulkItemResponse, type BulkTransport } from '../../src/ingest/deliver.js';
+import { httpStatusOf, type BulkItemResponse, type BulkTransport, type Deadline } from '../../src/ingest/deliver.js';
 import type { IndexLayout } from '../../src/ingest/index-template.js';
 
 /** How to reach the cluster. */
@@ -16,10 +17,8 @@ export interface OpenSearchConnection {
   readonly region?: string;
   readonly username?: string;
   readonly password?: string;
-  /** Per-request timeout. @default 30000 */
+  /** Per-request timeout when the caller gives none (each ingest request is given the time left to its deadline). @default 30000 */
   readonly requestTimeoutMs?: number;
-  /** Retries of a whole request on connection errors, inside the client. @default 2 */
-  readonly maxRetries?: number;
   /** gzip request bodies. @default false (see README, "Benchmarks") */
   readonly compression?: boolean;
 }
@@ -29,7 +28,9 @@ export async function createOpenSearchClient(conn: OpenSearchConnection): Promis
   const base: ClientOptions = {
     node: conn.endpoint,
     requestTimeout: conn.requestTimeoutMs ?? 30_000,
-    maxRetries: conn.maxRetries ?? 2,
+    // Retries are the caller's (src/ingest/deliver.ts), paced and bounded by the deadline:
+    // the client's own would multiply the time a request may take.
+    maxRetries: 0,
     ...(conn.compression ? { compression: 'gzip' as const } : {}),
   };
   if (conn.auth === 'aws-sigv4') {
@@ -50,13 +51,31 @@ interface BulkResponseBody {
   readonly items?: readonly Record<string, { status: number; error?: { type?: string; reason?: string } }>[];
 }
 
+/** Request options that end a request after `timeoutMs`, however the server behaves (slow, hung, trickling). */
+const bounded = (timeoutMs: number): TransportRequestOptions => ({ requestTimeout: Math.max(1, Math.floor(timeoutMs)), maxRetries: 0 });
+
+/**
+ * Sends one request, aborted after `timeoutMs` at the latest: the client's
+ * `requestTimeout` is an idle timeout, so a server that trickles its answer
+ * would outlive it; the timer does not.
+ */
+async function requestWithin(client: Client, params: TransportRequestParams, timeoutMs: number): Promise<ApiResponse> {
+  const req = client.transport.request(params, bounded(timeoutMs)) as TransportRequestPromise<ApiResponse>;
+  const timer = setTimeout(() => req.abort(), Math.max(1, timeoutMs));
+  try {
+    return await req;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The `_bulk` transport over a client. */
 export function clientTransport(client: Client): BulkTransport {
   return {
-    async bulk(body: string): Promise<readonly BulkItemResponse[]> {
+    async bulk(body: string, { timeoutMs }): Promise<readonly BulkItemResponse[]> {
       // The body is NDJSON text already; transport.request passes it as is.
-      const res = await client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body });
-      const items = (res.body as BulkResponseBody).items ?? [];
+      const res = await requestWithin(client, { method: 'POST', path: '/_bulk', bulkBody: body }, timeoutMs);
+      const items = (res.body as BulkResponseBody | null)?.items ?? [];
       return items.map((entry) => {
         const r = Object.values(entry)[0] ?? { status: 0 };
         return r.error ? { status: r.status, error: `${r.error.type ?? 'error'}: ${r.error.reason ?? ''}` } : { status: r.status };
@@ -78,28 +97,27 @@ export interface LayoutOutcome {
  * concurrency so a lost race only means another instance won it. A cluster
  * without the ISM plugin (a bare engine) gets the templates only.
  */
-export async function ensureIndexLayout(client: Client, layout: IndexLayout): Promise<LayoutOutcome> {
+export async function ensureIndexLayout(client: Client, layout: IndexLayout, deadline: Deadline): Promise<LayoutOutcome> {
   let template: LayoutOutcome['template'] = 'current';
-  const current = await client.indices
-    .getIndexTemplate({ name: layout.templateName })
+  const current = await requestWithin(client, { method: 'GET', path: `/_index_template/${encodeURIComponent(layout.templateName)}` }, deadline())
     .then((r) => (r.body as { index_templates?: { index_template?: { version?: number } }[] }).index_templates?.[0]?.index_template?.version)
     .catch((err: unknown) => {
       if (httpStatusOf(err) === 404) return undefined;
       throw err;
     });
   if (current !== layout.version) {
-    await client.transport.request({ method: 'PUT', path: `/_component_template/${encodeURIComponent(layout.componentName)}`, body: layout.component });
-    await client.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(layout.templateName)}`, body: layout.template });
+    await requestWithin(client, { method: 'PUT', path: `/_component_template/${encodeURIComponent(layout.componentName)}`, body: layout.component }, deadline());
+    await requestWithin(client, { method: 'PUT', path: `/_index_template/${encodeURIComponent(layout.templateName)}`, body: layout.template }, deadline());
     template = 'installed';
   }
-  return { template, policy: await ensurePolicy(client, layout) };
+  return { template, policy: await ensurePolicy(client, layout, deadline) };
 }
 
-async function ensurePolicy(client: Client, layout: IndexLayout): Promise<LayoutOutcome['policy']> {
+async function ensurePolicy(client: Client, layout: IndexLayout, deadline: Deadline): Promise<LayoutOutcome['policy']> {
   const path = `/_plugins/_ism/policies/${encodeURIComponent(layout.policyName)}`;
   let existing: { _seq_no?: number; _primary_term?: number; policy?: { description?: string } } | undefined;
   try {
-    existing = (await client.transport.request({ method: 'GET', path })).body as typeof existing;
+    existing = (await requestWithin(client, { method: 'GET', path }, deadline())).body as typeof existing;
   } catch (err) {
     const status = httpStatusOf(err);
     // 400 "no handler found for uri": the ISM plugin is not installed.
@@ -110,7 +128,7 @@ async function ensurePolicy(client: Client, layout: IndexLayout): Promise<Layout
   if (existing?.policy?.description === wanted.policy.description) return 'current';
   const query = existing?._seq_no !== undefined ? { if_seq_no: existing._seq_no, if_primary_term: existing._primary_term } : {};
   try {
-    await client.transport.request({ method: 'PUT', path, querystring: query, body: layout.policy });
+    await requestWithin(client, { method: 'PUT', path, querystring: query, body: layout.policy }, deadline());
   } catch (err) {
     // 409: another instance installed or updated it first.
     if (httpStatusOf(err) !== 409) throw err;

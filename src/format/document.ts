@@ -41,4 +41,9 @@ export const ENRICHMENT_FIELDS: readonly EnrichmentField[] = Object.freeze([
   { key: 'dst_asn', search: 'long', ecs: 'destination.as.number', description: 'Autonomous system number of a public dstaddr.' },
   { key: 'src_as_org', search: 'keyword', ecs: 'source.as.organization.name', description: 'Organisation of that autonomous system.' },
   { key: 'dst_as_org', search: 'keyword', ecs: 'destination.as.organization.name', description: 'Organisation of that autonomous system.' },
+  {
+    key: 'utf8_replacements',
+    search: 'integer',
+    description: 'Characters replaced with U+FFFD because the record held bytes that were not UTF-8; absent for a clean record.',
+  },
 ]);

@@ -31,6 +31,27 @@ export interface ParserOptions {
 // checked. bytes can pass 2^32, so no 32-bit shortcut.
 const MAX_SAFE_DIGITS = 15;
 
+/** Largest value of an OpenSearch `integer` (signed 32-bit). */
+const MAX_SEARCH_INTEGER = 2_147_483_647;
+
+/**
+ * Tighter bounds than the mapped type for fields whose values are fixed by
+ * the protocol: ports are 16-bit, the IANA protocol number 8-bit.
+ */
+const FIELD_MAX: Readonly<Record<string, number>> = { srcport: 65_535, dstport: 65_535, protocol: 255 };
+
+/**
+ * Start and end must fall in 2000-01-01T00:00:00Z .. 2099-12-31T23:59:59Z.
+ * Flow logs began in 2015; anything outside is a corrupt record, and would
+ * otherwise make a malformed `@timestamp` (year 10000) or no date at all.
+ */
+export const MIN_TIME_SEC = 946_684_800;
+export const MAX_TIME_SEC = 4_102_444_799;
+const TIME_RANGE_TEXT = 'between 2000-01-01 and 2099-12-31';
+
+/** Whether `ms` (an event's CloudWatch time) is a number in the plausible range. */
+export const isPlausibleMs = (ms: unknown): ms is number => typeof ms === 'number' && ms >= MIN_TIME_SEC * 1000 && ms < (MAX_TIME_SEC + 1) * 1000;
+
 // Characters a token may hold and still be written between quotes without
 // escaping: printable ASCII except '"' and '\'. Anything else goes through
 // JSON.stringify, which is rare in flow logs.
@@ -116,6 +137,9 @@ export class RecordParser {
   private readonly quotedPrefixes: readonly string[];
   private readonly isInt: readonly boolean[];
   private readonly isIp: readonly boolean[];
+  /** Largest value per integer field, and its digit count (a shorter token needs no conversion). */
+  private readonly maxInt: readonly number[];
+  private readonly maxDigits: readonly number[];
   private readonly width: number;
   private readonly geo: GeoLookup | undefined;
   private readonly iStart: number;
@@ -146,6 +170,8 @@ export class RecordParser {
     this.quotedPrefixes = this.prefixes.map((p) => p + '"');
     this.isInt = format.fields.map((f) => f.kind === 'integer');
     this.isIp = format.fields.map((f) => f.search === 'ip');
+    this.maxInt = format.fields.map((f) => FIELD_MAX[f.name] ?? (f.search === 'integer' ? MAX_SEARCH_INTEGER : Number.MAX_SAFE_INTEGER));
+    this.maxDigits = this.maxInt.map((m) => String(m).length);
     this.geo = options.geo;
     const at = (name: string): number => format.fields.findIndex((f) => f.name === name);
     this.iStart = at('start');
@@ -175,8 +201,16 @@ export class RecordParser {
     for (let i = 0; i < this.width; i++) {
       const tok = toks[i]!;
       if (tok === '-') continue;
-      if (this.isInt[i] && !isInteger(tok)) {
-        return `field "${this.fields[i]!.name}" must be a non-negative integer or "-", found ${JSON.stringify(tok)}`;
+      if (this.isInt[i]) {
+        if (!isInteger(tok)) return `field "${this.fields[i]!.name}" must be a non-negative integer or "-", found ${JSON.stringify(tok)}`;
+        if (i === this.iStart || i === this.iEnd) {
+          const sec = Number(tok);
+          if (sec < MIN_TIME_SEC || sec > MAX_TIME_SEC) {
+            return `field "${this.fields[i]!.name}" must be a Unix time in seconds ${TIME_RANGE_TEXT}, found ${JSON.stringify(tok)}`;
+          }
+        } else if (tok.length >= this.maxDigits[i]! && Number(tok) > this.maxInt[i]!) {
+          return `field "${this.fields[i]!.name}" must be an integer from 0 to ${this.maxInt[i]} or "-", found ${JSON.stringify(tok)}`;
+        }
       }
       if (this.isIp[i]) {
         const scope = addressScope(tok);
@@ -217,9 +251,11 @@ export class RecordParser {
   /**
    * Parses a record to the JSON text of its document. `fallbackMs` (the
    * CloudWatch event time) dates a record whose format has no start field.
+   * `replaced` counts characters the decoder put in place of bytes that were
+   * not UTF-8: the document then says so in `utf8_replacements`.
    */
-  toJson(line: string, fallbackMs?: number): ParseResult<string> {
-    return this.write(line, fallbackMs, undefined);
+  toJson(line: string, fallbackMs?: number, replaced = 0): ParseResult<string> {
+    return this.write(line, fallbackMs, undefined, replaced);
   }
 
   /**
@@ -228,13 +264,19 @@ export class RecordParser {
    * document, each followed by a newline. Written as one string, so a
    * `_bulk` body costs one copy less than joining action and document.
    */
-  toBulkLines(line: string, fallbackMs: number | undefined, head: BulkHead): ParseResult<string> {
-    return this.write(line, fallbackMs, head);
+  toBulkLines(line: string, fallbackMs: number | undefined, head: BulkHead, replaced = 0): ParseResult<string> {
+    return this.write(line, fallbackMs, head, replaced);
   }
 
-  private write(line: string, fallbackMs: number | undefined, head: BulkHead | undefined): ParseResult<string> {
+  private write(line: string, fallbackMs: number | undefined, head: BulkHead | undefined, replaced: number): ParseResult<string> {
     const toks = this.scan(line);
     if (typeof toks === 'string') return { ok: false, reason: toks };
+    const start = this.tokenAt(toks, this.iStart);
+    // Without a start, the event's own time dates the record (and names its
+    // index): it must be a real time too, or nothing could be dated.
+    if (start === undefined && (fallbackMs !== undefined || head !== undefined) && !isPlausibleMs(fallbackMs)) {
+      return { ok: false, reason: `the record has no start and its event time ${JSON.stringify(fallbackMs ?? null)} is not a Unix time in milliseconds ${TIME_RANGE_TEXT}` };
+    }
     // Pieces are collected and joined once: a chain of += would leave a tree
     // of dozens of cons-strings per record for the garbage collector.
     const parts = this.parts;
@@ -249,7 +291,6 @@ export class RecordParser {
       else if (needsEscape(tok)) parts.push(this.prefixes[i]!, JSON.stringify(tok));
       else parts.push(this.quotedPrefixes[i]!, tok, '"');
     }
-    const start = this.tokenAt(toks, this.iStart);
     const end = this.tokenAt(toks, this.iEnd);
     const startSec = start === undefined ? null : Number(start);
     if (startSec !== null) parts.push(',"@timestamp":"', this.isoOf(startSec), '"');
@@ -268,6 +309,7 @@ export class RecordParser {
     if (flags !== undefined) parts.push(',"tcp_flag_names":', this.flagsJson(Number(flags)));
     this.addressJson(SRC_KEYS, this.tokenAt(toks, this.iSrc), this.srcScope);
     this.addressJson(DST_KEYS, this.tokenAt(toks, this.iDst), this.dstScope);
+    if (replaced > 0) parts.push(',"utf8_replacements":', String(replaced));
     if (head === undefined) {
       parts.push('}');
     } else {
@@ -278,6 +320,9 @@ export class RecordParser {
   }
 
   private flagsJson(bits: number): string {
+    // Only the 9-bit values a TCP header can hold are remembered: a corrupt
+    // large value must not grow the table.
+    if (bits >= 512) return JSON.stringify(tcpFlagNames(bits));
     let v = this.flagJson[bits];
     if (v === undefined) v = this.flagJson[bits] = JSON.stringify(tcpFlagNames(bits));
     return v;

@@ -73,29 +73,44 @@ class IndexAction implements BulkHead {
   }
 }
 
-/** Plans the writes of a DATA_MESSAGE. One bad record never sinks the others. */
+/** Characters U+FFFD in `s`. */
+function replacements(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\uFFFD'); i >= 0; i = s.indexOf('\uFFFD', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Plans the writes of a DATA_MESSAGE. One bad record never sinks the others:
+ * whatever an event holds, it becomes an item or a dead letter. When the
+ * payload had bytes that were not UTF-8 (`msg.invalidUtf8`), each document
+ * counts the U+FFFD characters the decoder put in their place.
+ */
 export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): BulkPlan {
   const items: BulkItem[] = [];
   const deadLetters: DeadLetter[] = [];
   const key = streamKey(msg.logGroup, msg.logStream);
   const origin: Origin = { owner: msg.owner, logGroup: msg.logGroup, logStream: msg.logStream };
-  const letter = (event: LogEvent, reason: string): DeadLetter => ({
+  // Only what a letter can carry and a replay can use: a malformed event's
+  // fields are kept when they have the right type.
+  const letter = (event: LogEvent | null | undefined, reason: string): DeadLetter => ({
     stage: 'parse',
     reason,
     ...origin,
-    id: event?.id,
-    timestamp: event?.timestamp,
-    message: event?.message,
+    ...(typeof event?.id === 'string' ? { id: event.id } : {}),
+    ...(typeof event?.timestamp === 'number' && Number.isFinite(event.timestamp) ? { timestamp: event.timestamp } : {}),
+    ...(typeof event?.message === 'string' ? { message: event.message } : {}),
   });
   const action = new IndexAction(namer);
-  for (const event of msg.logEvents) {
+  for (const event of msg.logEvents as readonly (LogEvent | null | undefined)[]) {
     if (typeof event?.message !== 'string' || typeof event.id !== 'string' || event.id === '') {
       deadLetters.push(letter(event, 'log event lacks a string id or message'));
       continue;
     }
+    const time = typeof event.timestamp === 'number' ? event.timestamp : undefined;
     action.id = documentId(key, event.id);
-    action.timestampMs = event.timestamp;
-    const r = parser.toBulkLines(event.message, event.timestamp, action);
+    action.timestampMs = time ?? Number.NaN;
+    const r = parser.toBulkLines(event.message, time, action, msg.invalidUtf8 ? replacements(event.message) : 0);
     if (!r.ok) {
       deadLetters.push(letter(event, r.reason));
       continue;

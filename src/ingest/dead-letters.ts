@@ -1,28 +1,38 @@
 /**
- * Dead letters on storage: where a batch's letters go (a deterministic key,
- * so a retried invocation overwrites rather than duplicates them), how they
- * are serialized, and how they are turned back into payloads for replay.
+ * Dead letters on storage: where each goes (a key that depends on the record
+ * alone, so a redelivery, however batched, overwrites rather than duplicates
+ * it), how letters are serialized, and how they are turned back into
+ * payloads for replay.
  */
 import { createHash } from 'node:crypto';
 import type { DeadLetter } from './bulk.js';
 import type { DataMessage, LogEvent } from './decode.js';
 import { DeadLetterFormatError } from '../errors.js';
+import { isPlausibleMs } from '../format/parse.js';
 
-/** Stores one batch's dead letters under a key. */
+/** Stores dead letters under a key. */
 export interface DeadLetterSink {
-  write(key: string, letters: readonly DeadLetter[]): Promise<void>;
+  /** Rejects when the letters could not be stored within `timeoutMs`. */
+  write(key: string, letters: readonly DeadLetter[], options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
+/** Folder of letters without a plausible time of their own. */
+export const UNDATED = 'undated';
+
 /**
- * `<prefix>YYYY/MM/DD/<hash>.ndjson`: the day of the first letter's event (or
- * today for undecodable payloads) and a hash of what the letters are, so the
- * same failures from a redelivered batch land on the same key.
+ * `<prefix>YYYY/MM/DD/<hash>.ndjson` for one letter: the day of its event
+ * (`undated/` when it has no plausible time: "today" would differ between a
+ * delivery and its redelivery) and a hash of what it is: log group,
+ * stream and event id for a record, the raw data for an undecodable payload.
+ * One letter per key: a key shared by several records would depend on how
+ * they were batched, and a redelivery batched otherwise would then write its
+ * letters again under other keys (issue 11, defect 6).
  */
-export function deadLetterKey(prefix: string, letters: readonly DeadLetter[], now: Date = new Date()): string {
-  const first = letters[0];
-  const day = new Date(first?.timestamp ?? now.getTime()).toISOString().slice(0, 10).replaceAll('-', '/');
+export function deadLetterKey(prefix: string, letter: DeadLetter): string {
+  const day = isPlausibleMs(letter.timestamp) ? new Date(letter.timestamp).toISOString().slice(0, 10).replaceAll('-', '/') : UNDATED;
   const h = createHash('sha256');
-  for (const l of letters) h.update(l.logGroup ?? '').update('\0').update(l.logStream ?? '').update('\0').update(l.id ?? l.data ?? '').update('\n');
+  if (letter.stage === 'decode' || letter.id === undefined) h.update('decode\0').update(letter.data ?? letter.reason);
+  else h.update(letter.logGroup ?? '').update('\0').update(letter.logStream ?? '').update('\0').update(letter.id);
   return `${prefix}${day}/${h.digest('hex').slice(0, 32)}.ndjson`;
 }
 

@@ -3,6 +3,7 @@
  * JSON. Each stage fails with a {@link DecodeError} that names it.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
  */
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { DecodeError } from '../errors.js';
 import { EventIndex, scanDataMessage, scanDataMessageLazily, type LazyDataMessage } from './payload-scan.js';
@@ -24,6 +25,8 @@ export interface DataMessage {
   readonly logStream: string;
   readonly subscriptionFilters: readonly string[];
   readonly logEvents: readonly LogEvent[];
+  /** Set when the payload held bytes that are not UTF-8 (decoded as U+FFFD). */
+  readonly invalidUtf8?: boolean;
 }
 
 /** CloudWatch's check that the destination is reachable; nothing to index. */
@@ -34,16 +37,27 @@ export interface ControlMessage {
 export type SubscriptionMessage = DataMessage | ControlMessage;
 
 /**
- * Largest decompressed payload accepted. CloudWatch Logs sends at most ~1 MB
- * of log events per invocation; 64 MiB leaves ample room while a gzip bomb
- * (1 KB that inflates to gigabytes) is stopped before it exhausts memory.
+ * Largest decompressed payload accepted: 24 MiB, from what CloudWatch Logs
+ * can deliver. A batch of log events holds at most 1,048,576 bytes of
+ * messages (their UTF-8 size plus 26 bytes each) and 10,000 events
+ * (PutLogEvents quotas,
+ * https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
+ * In the payload's JSON each message appears twice (`message` and the
+ * filter's `extractedFields`) and escaping can make a byte six (`\u0000`):
+ * at most 2 x 6 x 1 MiB = 12 MiB, plus about 400 bytes of envelope per event
+ * (id, timestamp, keys), 4 MB for 10,000: about 16 MiB. The invocation itself
+ * is at most 1 MB (asynchronous Invoke,
+ * https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html), which gzip
+ * could inflate some thousand-fold: a payload beyond the cap is not one
+ * CloudWatch wrote, and is dead-lettered whole rather than inflated.
  */
-export const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+export const MAX_DECOMPRESSED_BYTES = 24 * 1024 * 1024;
 
 /** Decodes `event.awslogs.data`. Throws {@link DecodeError} naming the stage that failed. */
 export function decodePayload(data: unknown, maxBytes: number = MAX_DECOMPRESSED_BYTES): SubscriptionMessage {
   const json = inflate(data, maxBytes);
-  return scanDataMessage(json) ?? parseMessage(json);
+  const msg = scanDataMessage(json) ?? parseMessage(json);
+  return msg.messageType === 'DATA_MESSAGE' && !isUtf8(json) ? { ...msg, invalidUtf8: true } : msg;
 }
 
 /**
@@ -73,12 +87,14 @@ export class LazyPayloadDecoder {
     if (inflated.length > this.#bytes.length) this.#bytes = Buffer.allocUnsafeSlow(Math.max(inflated.length, 2 * this.#bytes.length));
     inflated.copy(this.#bytes);
     const json = this.#bytes.subarray(0, inflated.length);
+    // One native pass: whether any byte sequence was not UTF-8 (and so was decoded as U+FFFD).
+    const invalid = isUtf8(json) ? {} : { invalidUtf8: true };
     const fast = scanDataMessageLazily(json, this.#index);
-    if (fast) return fast;
+    if (fast) return { ...fast, ...invalid };
     const msg = parseMessage(json);
     if (msg.messageType === 'CONTROL_MESSAGE') return msg;
     const { owner, logGroup, logStream, subscriptionFilters, logEvents } = msg;
-    return { messageType: 'DATA_MESSAGE', owner, logGroup, logStream, subscriptionFilters, eventCount: logEvents.length, events: (from, to) => logEvents.slice(from, to) };
+    return { messageType: 'DATA_MESSAGE', owner, logGroup, logStream, subscriptionFilters, eventCount: logEvents.length, events: (from, to) => logEvents.slice(from, to), ...invalid };
   }
 }
 
@@ -135,12 +151,18 @@ function checkMessage(value: unknown): SubscriptionMessage {
   const msg = value as Record<string, unknown>;
   if (msg.messageType === 'CONTROL_MESSAGE') return { messageType: 'CONTROL_MESSAGE' };
   if (msg.messageType !== 'DATA_MESSAGE') {
-    throw new DecodeError('payload', `unknown messageType ${JSON.stringify(msg.messageType)}`);
+    throw new DecodeError('payload', `unknown messageType ${JSON.stringify(msg.messageType) ?? 'undefined'}`, { timeMs: firstEventTime(msg.logEvents) });
   }
   for (const key of ['owner', 'logGroup', 'logStream'] as const) {
-    if (typeof msg[key] !== 'string') throw new DecodeError('payload', `${key} is missing or not a string`);
+    if (typeof msg[key] !== 'string') throw new DecodeError('payload', `${key} is missing or not a string`, { timeMs: firstEventTime(msg.logEvents) });
   }
-  if (!Array.isArray(msg.logEvents)) throw new DecodeError('payload', 'logEvents is missing or not an array');
+  if (!Array.isArray(msg.logEvents)) throw new DecodeError('payload', 'logEvents is missing or not an array', { timeMs: firstEventTime(msg.logEvents) });
   // Per-event shape problems are left to the parser, which reports them per record.
   return value as DataMessage;
+}
+
+/** The first event's time of a payload that does not decode, if it has one, to file its dead letter under. */
+function firstEventTime(events: unknown): number | undefined {
+  const t = Array.isArray(events) ? (events[0] as { timestamp?: unknown } | undefined)?.timestamp : undefined;
+  return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
 }

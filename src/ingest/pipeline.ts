@@ -1,29 +1,45 @@
 /**
- * One invocation of the ingest function, without the AWS parts: decode, plan,
- * deliver, dead-letter. The Lambda handler, the CLI's replay and the tests
- * all run this, with their own transport and dead-letter sink.
+ * One invocation of the ingest function, without the AWS parts: decode, then
+ * a slice of events at a time plan, deliver and dead-letter. The Lambda
+ * handler, the CLI's replay and the tests all run this, with their own
+ * transport and dead-letter sink.
+ *
+ * Memory is proportional to a slice, not to the payload: the payload's bytes
+ * are held once (by the instance's {@link LazyPayloadDecoder}, reused), and a
+ * slice's events, documents, request body and dead letters die before the
+ * next slice is made.
  */
 import { planBulk, type DeadLetter } from './bulk.js';
-import { decodeEvent, type DataMessage, type SubscriptionMessage } from './decode.js';
+import type { LazyPayloadDecoder, LazyDataMessage, ControlMessage } from './decode.js';
 import { deadLetterKey, type DeadLetterSink } from './dead-letters.js';
-import { deliver, type BulkTransport } from './deliver.js';
-import { DecodeError } from '../errors.js';
+import { deliver, describeError, type BulkPacer, type BulkTransport, type Deadline } from './deliver.js';
+import { DecodeError, DeliveryError } from '../errors.js';
 import type { DailyIndexNamer } from './index-name.js';
 import type { RecordParser } from '../format/parse.js';
+
+/** Events planned and delivered at a time. */
+export const SLICE_EVENTS = 1000;
+
+/** Dead letters written at once (one object each). */
+const LETTER_WRITES_IN_FLIGHT = 16;
 
 /** What an invocation needs. */
 export interface IngestDeps {
   readonly parser: RecordParser;
   readonly namer: DailyIndexNamer;
+  /** The instance's decoder (its buffers are reused from one event to the next). */
+  readonly decoder: LazyPayloadDecoder;
   readonly transport: BulkTransport;
+  /** The instance's pacing of bulk requests. */
+  readonly pacer: BulkPacer;
+  /** Milliseconds left for bulk requests. */
+  readonly deadline: Deadline;
+  /** Milliseconds left for writing dead letters. @default - {@link deadline} */
+  readonly deadLetterDeadline?: Deadline;
   readonly deadLetters: DeadLetterSink;
   readonly deadLetterPrefix: string;
-  readonly maxBytes: number;
-  /** Milliseconds left for retries, read when delivery starts. */
-  readonly retryWindowMs: () => number;
-  /** Backoff bounds (tests shorten them). */
-  readonly minDelayMs?: number;
-  readonly maxDelayMs?: number;
+  /** Events per slice. @default SLICE_EVENTS */
+  readonly sliceEvents?: number;
   readonly onRequest?: (items: number, ms: number) => void;
 }
 
@@ -35,62 +51,95 @@ export interface IngestSummary {
   readonly retried: number;
   readonly parseErrors: number;
   readonly deadLettered: number;
-  /** Where the dead letters were written, if any. */
+  /** Records whose bytes were not all UTF-8 (indexed with `utf8_replacements`). */
+  readonly invalidUtf8Records: number;
+  /** Where the first dead letter was written, if any (each letter has its own key). */
   readonly deadLetterKey?: string;
   /** Why the payload could not be decoded. */
   readonly decodeError?: string;
 }
 
+const EMPTY = { recordsIn: 0, indexed: 0, retried: 0, parseErrors: 0, deadLettered: 0, invalidUtf8Records: 0 } as const;
+
 /**
  * Ingests a Lambda event `{"awslogs":{"data":...}}`. An undecodable payload
  * is dead-lettered whole (retrying cannot mend it); a record that does not
- * parse or that OpenSearch refuses is dead-lettered alone. Throws
- * `DeliveryError` when OpenSearch cannot take the batch in time: then nothing
- * is dead-lettered, since the whole event is retried by Lambda.
+ * parse or that OpenSearch refuses is dead-lettered alone. Throws only
+ * `DeliveryError`, when OpenSearch cannot take the records in time or a
+ * dead letter cannot be stored: the whole event is then retried by Lambda,
+ * and what was already done is overwritten, not duplicated.
  */
 export async function ingestEvent(event: unknown, deps: IngestDeps): Promise<IngestSummary> {
-  let msg: SubscriptionMessage;
+  let msg: LazyDataMessage | ControlMessage;
   try {
-    msg = decodeEvent(event);
+    msg = deps.decoder.decodeEvent(event);
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
     const data = (event as { awslogs?: { data?: unknown } } | null)?.awslogs?.data;
-    const letter: DeadLetter = { stage: 'decode', reason: err.message, ...(typeof data === 'string' ? { data } : {}) };
+    const letter: DeadLetter = {
+      stage: 'decode',
+      reason: err.message,
+      ...(err.timeMs !== undefined ? { timestamp: err.timeMs } : {}),
+      ...(typeof data === 'string' ? { data } : {}),
+    };
     const key = await writeLetters([letter], deps);
-    return { messageType: 'UNDECODABLE', recordsIn: 0, indexed: 0, retried: 0, parseErrors: 0, deadLettered: 1, deadLetterKey: key, decodeError: err.message };
+    return { messageType: 'UNDECODABLE', ...EMPTY, deadLettered: 1, ...(key ? { deadLetterKey: key } : {}), decodeError: err.message };
   }
-  if (msg.messageType === 'CONTROL_MESSAGE') {
-    return { messageType: 'CONTROL_MESSAGE', recordsIn: 0, indexed: 0, retried: 0, parseErrors: 0, deadLettered: 0 };
-  }
+  if (msg.messageType === 'CONTROL_MESSAGE') return { messageType: 'CONTROL_MESSAGE', ...EMPTY };
   return ingestMessage(msg, deps);
 }
 
-/** Ingests a decoded DATA_MESSAGE (also the replay path for dead letters). */
-export async function ingestMessage(msg: DataMessage, deps: IngestDeps): Promise<IngestSummary> {
-  const plan = planBulk(msg, deps);
-  const result = await deliver(plan.items, {
-    transport: deps.transport,
-    maxBytes: deps.maxBytes,
-    retryWindowMs: deps.retryWindowMs(),
-    ...(deps.minDelayMs !== undefined ? { minDelayMs: deps.minDelayMs } : {}),
-    ...(deps.maxDelayMs !== undefined ? { maxDelayMs: deps.maxDelayMs } : {}),
-    ...(deps.onRequest ? { onRequest: deps.onRequest } : {}),
-  });
-  const letters = [...plan.deadLetters, ...result.deadLetters];
-  const key = letters.length > 0 ? await writeLetters(letters, deps) : undefined;
+/** Ingests a decoded DATA_MESSAGE a slice at a time. */
+export async function ingestMessage(msg: LazyDataMessage, deps: IngestDeps): Promise<IngestSummary> {
+  const slice = deps.sliceEvents ?? SLICE_EVENTS;
+  let indexed = 0;
+  let retried = 0;
+  let parseErrors = 0;
+  let deadLettered = 0;
+  let invalidUtf8Records = 0;
+  let firstKey: string | undefined;
+  for (let from = 0; from < msg.eventCount; from += slice) {
+    const logEvents = msg.events(from, Math.min(msg.eventCount, from + slice));
+    const plan = planBulk({ ...msg, logEvents }, deps);
+    if (msg.invalidUtf8) invalidUtf8Records += plan.items.reduce((n, item) => n + (item.event.message.includes('\uFFFD') ? 1 : 0), 0);
+    const result = await deliver(plan.items, { transport: deps.transport, pacer: deps.pacer, deadline: deps.deadline, ...(deps.onRequest ? { onRequest: deps.onRequest } : {}) });
+    indexed += result.indexed;
+    retried += result.retried;
+    parseErrors += plan.deadLetters.length;
+    const letters = [...plan.deadLetters, ...result.deadLetters];
+    if (letters.length > 0) {
+      const key = await writeLetters(letters, deps);
+      firstKey ??= key;
+      deadLettered += letters.length;
+    }
+  }
   return {
     messageType: 'DATA_MESSAGE',
-    recordsIn: msg.logEvents.length,
-    indexed: result.indexed,
-    retried: result.retried,
-    parseErrors: plan.deadLetters.length,
-    deadLettered: letters.length,
-    ...(key ? { deadLetterKey: key } : {}),
+    recordsIn: msg.eventCount,
+    indexed,
+    retried,
+    parseErrors,
+    deadLettered,
+    invalidUtf8Records,
+    ...(firstKey ? { deadLetterKey: firstKey } : {}),
   };
 }
 
-async function writeLetters(letters: readonly DeadLetter[], deps: IngestDeps): Promise<string> {
-  const key = deadLetterKey(deps.deadLetterPrefix, letters);
-  await deps.deadLetters.write(key, letters);
-  return key;
+/** Writes each letter under its own key, a few at a time; a failure to store one is a DeliveryError. */
+async function writeLetters(letters: readonly DeadLetter[], deps: IngestDeps): Promise<string | undefined> {
+  const left = deps.deadLetterDeadline ?? deps.deadline;
+  const keys = letters.map((l) => deadLetterKey(deps.deadLetterPrefix, l));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < letters.length) {
+      const i = next++;
+      try {
+        await deps.deadLetters.write(keys[i]!, [letters[i]!], { timeoutMs: Math.max(1, left()) });
+      } catch (err) {
+        throw new DeliveryError(`could not store a dead letter under ${keys[i]}: ${describeError(err)}`, letters.length, { cause: err });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LETTER_WRITES_IN_FLIGHT, letters.length) }, worker));
+  return keys[0];
 }

@@ -5,8 +5,12 @@
  * - item throttling: chosen items are held back from OpenSearch and answered
  *   429 (es_rejected_execution_exception), as a full write queue does;
  * - whole-request 503;
- * - a dropped connection after OpenSearch has applied the request, so the
- *   client cannot know it succeeded and must send it again.
+ * - a dropped connection before or after OpenSearch has applied the
+ *   request, so the client cannot know whether it succeeded and must send it
+ *   again;
+ * - answers cut short (half the bytes), items answered 429 that were in fact
+ *   applied, items missing from an answer, latency;
+ * - 503 for the other requests (the index layout install).
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,12 +23,24 @@ export interface FaultPlan {
   fail503?: (requestNumber: number) => boolean;
   /** Forward the n-th `_bulk` request, then drop the connection instead of answering. */
   dropAfterForward?: (requestNumber: number) => boolean;
+  /** Drop the connection of the n-th `_bulk` request without forwarding it. */
+  dropBeforeForward?: (requestNumber: number) => boolean;
+  /** Forward the n-th `_bulk` request, then answer only the first half of the answer's bytes. */
+  truncateAnswer?: (requestNumber: number) => boolean;
+  /** Forward this item, then answer 429 for it although it was applied. */
+  throttleAppliedItem?: (id: string, attempt: number) => boolean;
+  /** Forward the n-th `_bulk` request, then leave its last item out of the answer. */
+  omitLastItem?: (requestNumber: number) => boolean;
+  /** Milliseconds to wait before answering the n-th `_bulk` request (after forwarding it). */
+  latencyMs?: (requestNumber: number) => number;
+  /** Answer 503 to the n-th request that is not a `_bulk` (the layout install) without forwarding it. */
+  failOther503?: (requestNumber: number) => boolean;
 }
 
 /** A running proxy. */
 export interface FaultProxy {
   readonly url: string;
-  readonly stats: { bulkRequests: number; throttled: number; failed503: number; dropped: number };
+  readonly stats: { bulkRequests: number; otherRequests: number; throttled: number; failed503: number; dropped: number; truncated: number; omitted: number };
   close(): Promise<void>;
 }
 
@@ -59,12 +75,17 @@ function forward(target: URL, req: IncomingMessage, path: string, body: Buffer):
 export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   const attempts = new Map<string, number>();
-  const stats = { bulkRequests: 0, throttled: 0, failed503: 0, dropped: 0 };
+  const stats = { bulkRequests: 0, otherRequests: 0, throttled: 0, failed503: 0, dropped: 0, truncated: 0, omitted: 0 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://proxy');
     if (!(req.method === 'POST' && url.pathname.endsWith('/_bulk'))) {
+      if (plan.failOther503?.(++stats.otherRequests)) {
+        stats.failed503++;
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'injected_unavailable', reason: 'fault proxy' }, status: 503 }));
+        return;
+      }
       const r = await forward(target, req, req.url ?? '/', body);
       res.writeHead(r.status, r.headers).end(r.body);
       return;
@@ -75,15 +96,22 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'injected_unavailable', reason: 'fault proxy' }, status: 503 }));
       return;
     }
+    if (plan.dropBeforeForward?.(n)) {
+      stats.dropped++;
+      req.socket.destroy();
+      return;
+    }
     // Split the NDJSON body into (action, source) pairs; hold back throttled ones.
     const lines = body.toString('utf8').split('\n').filter((l) => l !== '');
     const kept: string[] = [];
     const slots: (BulkItemResult | null)[] = [];
+    const appliedButThrottled = new Set<number>();
     for (let i = 0; i < lines.length; i += 2) {
       const action = JSON.parse(lines[i]!) as { index: { _index: string; _id: string } };
       const id = action.index._id;
       const attempt = (attempts.get(id) ?? 0) + 1;
       attempts.set(id, attempt);
+      if (plan.throttleAppliedItem?.(id, attempt)) appliedButThrottled.add(slots.length);
       if (plan.throttleItem?.(id, attempt)) {
         stats.throttled++;
         slots.push({ _index: action.index._index, _id: id, status: 429, error: { type: 'es_rejected_execution_exception', reason: 'injected by fault proxy' } });
@@ -110,9 +138,29 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
       return;
     }
     let k = 0;
-    const items = slots.map((s) => ({ index: s ?? forwarded[k++]! }));
+    const items = slots.map((s, i) => {
+      const r = s ?? forwarded[k++]!;
+      if (!appliedButThrottled.has(i)) return { index: r };
+      stats.throttled++;
+      return { index: { ...r, status: 429, error: { type: 'es_rejected_execution_exception', reason: 'injected by fault proxy after apply' } } };
+    });
+    if (plan.omitLastItem?.(n) && items.length > 0) {
+      stats.omitted++;
+      items.pop();
+    }
+    const delay = plan.latencyMs?.(n) ?? 0;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const errors = items.some((it) => it.index.status >= 300);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ took, errors, items }));
+    const text = JSON.stringify({ took, errors, items });
+    if (plan.truncateAnswer?.(n)) {
+      stats.truncated++;
+      const half = Buffer.from(text).subarray(0, Math.floor(text.length / 2));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(text.length) });
+      res.write(half);
+      res.socket?.destroy();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(text);
   };
 
   const server: Server = createServer((req, res) => {

@@ -49,9 +49,11 @@ describe('flowlogs replay', () => {
       { quiet: true },
     );
     expect(await wrong(event, context)).toMatchObject({ indexed: 0, parseErrors: 5 });
-    const [letters] = ndjsonUnder(deadLetterDir);
+    // One dead letter per record: five files.
+    const letters = ndjsonUnder(deadLetterDir);
+    expect(letters).toHaveLength(5);
 
-    const r = runCli(['replay', '--endpoint', opensearchUrl(), '--auth', 'none', '--format', CUSTOM, '--index-prefix', `${PREFIX}-a`, '--no-geoip', '--dead-letter-dir', join(tmp, 'again'), letters!]);
+    const r = runCli(['replay', '--endpoint', opensearchUrl(), '--auth', 'none', '--format', CUSTOM, '--index-prefix', `${PREFIX}-a`, '--no-geoip', '--dead-letter-dir', join(tmp, 'again'), ...letters]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/replayed: 5 indexed, 0 dead-lettered again/);
     expect(r.status).toBe(0);

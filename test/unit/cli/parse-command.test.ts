@@ -25,6 +25,17 @@ describe('flowlogs parse', () => {
     expect(out[3]).toMatchObject({ log_status: 'OK' });
   });
 
+  it('prints an error line for a start of 9999999999999 and still prints the good records (issue 11)', () => {
+    const bad = '2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 9999999999999 9999999999999 ACCEPT OK';
+    const r = runCli(['parse', '--no-geoip'], [defaultRecord(), bad, defaultRecord({ dstport: 65536 })].join('\n') + '\n');
+    expect(r.status).toBe(2);
+    const out = lines(r.stdout);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toMatchObject({ log_status: 'OK' });
+    expect(out[1]).toEqual({ error: expect.stringMatching(/^field "start" must be a Unix time/) });
+    expect(out[2]).toEqual({ error: 'field "dstport" must be an integer from 0 to 65535 or "-", found "65536"' });
+  });
+
   it('reads a custom format with underscored keys', () => {
     const r = runCli(['parse', '--no-geoip', '--format', '${pkt-srcaddr} ${tcp-flags} ${account-id} ${traffic-path}'], '10.0.0.1 2 012345678901 -\n');
     expect(r.status).toBe(0);

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
@@ -5,7 +6,9 @@ import { ingestEvent, type IngestDeps } from '../../../src/ingest/pipeline.js';
 import { RecordParser } from '../../../src/format/parse.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../../helpers/events.js';
 import { memorySink, scriptedTransport } from '../../helpers/fakes.js';
-import type { BulkItemResponse } from '../../../src/ingest/deliver.js';
+import { BulkPacer, type BulkItemResponse } from '../../../src/ingest/deliver.js';
+import { LazyPayloadDecoder } from '../../../src/ingest/decode.js';
+import { DeliveryError } from '../../../src/errors.js';
 
 function deps(answer: (id: string, attempt: number) => BulkItemResponse | Error = () => ({ status: 201 })) {
   const transport = scriptedTransport(answer);
@@ -14,12 +17,11 @@ function deps(answer: (id: string, attempt: number) => BulkItemResponse | Error 
     parser: new RecordParser(DEFAULT_FORMAT),
     namer: new DailyIndexNamer('vpcflowlogs'),
     transport,
+    decoder: new LazyPayloadDecoder(),
+    pacer: new BulkPacer({ maxBytes: 1 << 20, minDelayMs: 1, maxDelayMs: 5 }),
+    deadline: () => 1000,
     deadLetters: sink,
     deadLetterPrefix: 'dead-letters/',
-    maxBytes: 1 << 20,
-    retryWindowMs: () => 1000,
-    minDelayMs: 1,
-    maxDelayMs: 5,
   };
   return { d, transport, sink };
 }
@@ -28,7 +30,7 @@ describe('ingestEvent', () => {
   it('indexes a batch and reports the counts', async () => {
     const { d, transport } = deps();
     const s = await ingestEvent(subscriptionEvent(dataMessage([defaultRecord(), defaultRecord()])), d);
-    expect(s).toEqual({ messageType: 'DATA_MESSAGE', recordsIn: 2, indexed: 2, retried: 0, parseErrors: 0, deadLettered: 0 });
+    expect(s).toEqual({ messageType: 'DATA_MESSAGE', recordsIn: 2, indexed: 2, retried: 0, parseErrors: 0, deadLettered: 0, invalidUtf8Records: 0 });
     expect(transport.indexed.size).toBe(2);
   });
 
@@ -47,22 +49,75 @@ describe('ingestEvent', () => {
     expect(sink.all()).toEqual([{ stage: 'decode', reason: s.decodeError, data: 'bm90IGd6aXA=' }]);
   });
 
-  it('writes parse and index dead letters of one batch under one deterministic key', async () => {
-    const event = subscriptionEvent(dataMessage([defaultRecord(), 'not a record', defaultRecord({ dstport: 70000 })]));
+  it('writes each dead letter under a key of its own record, the same however the records are batched', async () => {
+    const messages = [defaultRecord(), 'not a record', defaultRecord({ bytes: 3 }), 'also bad'];
     const refuse = (id: string) => (id.endsWith('00000002') ? { status: 400, error: 'mapper_parsing_exception: dstport' } : { status: 201 });
-    const first = deps(refuse);
-    const second = deps(refuse);
-    const s1 = await ingestEvent(event, first.d);
-    const s2 = await ingestEvent(event, second.d);
-    expect(s1).toMatchObject({ indexed: 1, parseErrors: 1, deadLettered: 2 });
+    const whole = deps(refuse);
+    const s1 = await ingestEvent(subscriptionEvent(dataMessage(messages)), whole.d);
+    expect(s1).toMatchObject({ indexed: 1, parseErrors: 2, deadLettered: 3 });
     expect(s1.deadLetterKey).toMatch(/^dead-letters\/2026\/11\/28\/[0-9a-f]{32}\.ndjson$/);
-    expect(s2.deadLetterKey).toBe(s1.deadLetterKey);
-    expect(first.sink.all().map((l) => l.stage)).toEqual(['parse', 'index']);
+    expect(whole.sink.all().map((l) => l.stage).sort()).toEqual(['index', 'parse', 'parse']);
+    // The same records redelivered in two batches of two: the same three keys, so nothing is written twice.
+    const split = deps(refuse);
+    const all = dataMessage(messages);
+    for (const part of [all.logEvents.slice(0, 2), all.logEvents.slice(2)]) {
+      await ingestEvent(subscriptionEvent({ ...all, logEvents: part }), split.d);
+    }
+    expect([...split.sink.byKey.keys()].sort()).toEqual([...whole.sink.byKey.keys()].sort());
+    expect(whole.sink.byKey.size).toBe(3);
+  });
+
+  it('files an undecodable payload under the day of its own first event', async () => {
+    const { d, sink } = deps();
+    // Valid gzip and JSON, but not a subscription message: its events still carry a time (2026-11-28).
+    await ingestEvent(subscriptionEvent({ messageType: 'OTHER', logEvents: [{ id: '1', timestamp: 1795824061000, message: 'x' }] }), d);
+    expect([...sink.byKey.keys()]).toEqual([expect.stringMatching(/^dead-letters\/2026\/11\/28\/[0-9a-f]{32}\.ndjson$/)]);
+  });
+
+  it('files a payload without any time of its own under undated/, the same on every delivery', async () => {
+    const first = deps();
+    const again = deps();
+    await ingestEvent({ awslogs: { data: 'bm90IGd6aXA=' } }, first.d);
+    await ingestEvent({ awslogs: { data: 'bm90IGd6aXA=' } }, again.d);
+    expect([...first.sink.byKey.keys()]).toEqual([expect.stringMatching(/^dead-letters\/undated\/[0-9a-f]{32}\.ndjson$/)]);
+    expect([...again.sink.byKey.keys()]).toEqual([...first.sink.byKey.keys()]);
+  });
+
+  it('turns a dead-letter store that fails into DeliveryError (the event is retried)', async () => {
+    const { d } = deps();
+    const failing = { ...d, deadLetters: { write: async () => Promise.reject(new Error('S3 SlowDown')) } };
+    const err = await ingestEvent(subscriptionEvent(dataMessage(['bad'])), failing).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as Error).message).toMatch(/dead letter.*S3 SlowDown/);
+  });
+
+  it('dead-letters a record with an impossible start and indexes the rest of its batch', async () => {
+    const { d, sink, transport } = deps();
+    const s = await ingestEvent(subscriptionEvent(dataMessage([defaultRecord(), '2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 9999999999999 9999999999999 ACCEPT OK'])), d);
+    expect(s).toMatchObject({ indexed: 1, parseErrors: 1, deadLettered: 1 });
+    expect(transport.indexed.size).toBe(1);
+    expect(sink.all()).toEqual([expect.objectContaining({ stage: 'parse', reason: expect.stringMatching(/field "start"/) })]);
+  });
+
+  it('counts and marks records whose bytes were not UTF-8', async () => {
+    const { d, transport } = deps();
+    const bodies: string[] = [];
+    const seeing = { ...d, transport: { bulk: async (body: string, o: { timeoutMs: number }) => (bodies.push(body), transport.bulk(body, o)) } };
+    // 0xC3 0x28 is not UTF-8; it sits in action, a keyword field.
+    const json = Buffer.from(JSON.stringify(dataMessage([defaultRecord({ action: 'ACCEPTX' }), defaultRecord()])));
+    const at = json.indexOf('ACCEPTX');
+    json[at + 6] = 0xc3;
+    const event = { awslogs: { data: gzipSync(json).toString('base64') } };
+    const s = await ingestEvent(event, seeing);
+    expect(s).toMatchObject({ indexed: 2, invalidUtf8Records: 1 });
+    const docs = bodies.join('').split('\n').filter((l, i) => l !== '' && i % 2 === 1).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(docs.map((doc) => doc.utf8_replacements)).toEqual([1, undefined]);
   });
 
   it('throws and dead-letters nothing when OpenSearch is down', async () => {
     const { d, sink } = deps(() => new Error('connect ECONNREFUSED'));
-    await expect(ingestEvent(subscriptionEvent(dataMessage([defaultRecord(), 'bad'])), { ...d, retryWindowMs: () => 30 })).rejects.toThrow(/unreachable/);
+    const t0 = Date.now();
+    await expect(ingestEvent(subscriptionEvent(dataMessage([defaultRecord(), 'bad'])), { ...d, deadline: () => 400 - (Date.now() - t0) })).rejects.toThrow(/unreachable/);
     expect(sink.byKey.size).toBe(0);
   });
 });

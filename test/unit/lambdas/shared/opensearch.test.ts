@@ -9,11 +9,11 @@ const httpError = (statusCode: number) => Object.assign(new Error(`HTTP ${status
 /** A client whose requests are answered by `answer`, recording them. */
 function fakeClient(answer: (c: Call) => unknown): { client: Client; calls: Call[] } {
   const calls: Call[] = [];
-  const request = async (c: Call) => {
+  // Like the client's, the promise can be aborted.
+  const request = (c: Call) => {
     calls.push(c);
     const r = answer(c);
-    if (r instanceof Error) throw r;
-    return { body: r };
+    return Object.assign(r instanceof Error ? Promise.reject(r) : Promise.resolve({ body: r }), { abort: () => undefined });
   };
   const client = {
     transport: { request },
@@ -28,7 +28,7 @@ const puts = (calls: Call[]) => calls.filter((c) => c.method === 'PUT').map((c) 
 describe('ensureIndexLayout', () => {
   it('installs templates and the ISM policy on a new cluster', async () => {
     const { client, calls } = fakeClient((c) => (c.method === 'GET' ? httpError(404) : { acknowledged: true }));
-    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'installed', policy: 'installed' });
+    expect(await ensureIndexLayout(client, layout, () => 10_000)).toEqual({ template: 'installed', policy: 'installed' });
     expect(puts(calls)).toEqual(['/_component_template/vpcflowlogs-mappings', '/_index_template/vpcflowlogs', '/_plugins/_ism/policies/vpcflowlogs-retention']);
   });
 
@@ -36,7 +36,7 @@ describe('ensureIndexLayout', () => {
     const { client, calls } = fakeClient((c) =>
       c.path.startsWith('/_index_template') ? { index_templates: [{ index_template: { version: layout.version } }] } : { _seq_no: 3, _primary_term: 1, policy: (layout.policy as { policy: unknown }).policy },
     );
-    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'current', policy: 'current' });
+    expect(await ensureIndexLayout(client, layout, () => 10_000)).toEqual({ template: 'current', policy: 'current' });
     expect(puts(calls)).toEqual([]);
   });
 
@@ -46,17 +46,17 @@ describe('ensureIndexLayout', () => {
       if (c.method === 'GET') return { _seq_no: 7, _primary_term: 2, policy: { description: 'older' } };
       return httpError(409);
     });
-    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'current', policy: 'installed' });
+    expect(await ensureIndexLayout(client, layout, () => 10_000)).toEqual({ template: 'current', policy: 'installed' });
     expect(calls.at(-1)).toMatchObject({ method: 'PUT', querystring: { if_seq_no: 7, if_primary_term: 2 } });
   });
 
   it('carries on without a policy where the ISM plugin is missing', async () => {
     const { client } = fakeClient((c) => (c.path.startsWith('/_plugins') ? httpError(400) : c.method === 'GET' ? httpError(404) : {}));
-    expect(await ensureIndexLayout(client, layout)).toEqual({ template: 'installed', policy: 'unsupported' });
+    expect(await ensureIndexLayout(client, layout, () => 10_000)).toEqual({ template: 'installed', policy: 'unsupported' });
   });
 
   it('fails on other errors, so the next invocation tries again', async () => {
     const { client } = fakeClient(() => httpError(403));
-    await expect(ensureIndexLayout(client, layout)).rejects.toThrow(/403/);
+    await expect(ensureIndexLayout(client, layout, () => 10_000)).rejects.toThrow(/403/);
   });
 });

@@ -54,7 +54,11 @@ public final class EmbeddedOpenSearch {
         final OpenSearchRunner runner = new OpenSearchRunner();
         // The runner probes 9201..9299 by connecting to each; we choose the port ourselves.
         runner.setMaxHttpPort(-1);
-        runner.onBuild((number, settings) -> configure(settings, options.port));
+        runner.onBuild((number, settings) -> {
+            configure(settings, options.port);
+            // Caller-given node settings last, so a test can shrink thread pools or queues.
+            options.settings.forEach(settings::put);
+        });
 
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -174,19 +178,29 @@ public final class EmbeddedOpenSearch {
     }
 
     /** Parsed command line; flags win over environment variables. */
-    private record Options(int port, Path dataDir, boolean exitOnStdinClose, boolean deleteDataOnExit) {
+    private record Options(int port, Path dataDir, boolean exitOnStdinClose, boolean deleteDataOnExit,
+            java.util.Map<String, String> settings) {
 
         static Options parse(final String[] args) {
             String port = System.getenv("OPENSEARCH_PORT");
             String data = System.getenv("OPENSEARCH_DATA_DIR");
             boolean exitOnStdinClose = false;
             boolean deleteDataOnExit = false;
+            final java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--port" -> port = value(args, ++i, "--port");
                     case "--data" -> data = value(args, ++i, "--data");
                     case "--exit-on-stdin-close" -> exitOnStdinClose = true;
                     case "--delete-data-on-exit" -> deleteDataOnExit = true;
+                    case "-E" -> {
+                        final String kv = value(args, ++i, "-E");
+                        final int eq = kv.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("-E needs key=value, got: " + kv);
+                        }
+                        settings.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
                     default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
                 }
             }
@@ -200,7 +214,7 @@ public final class EmbeddedOpenSearch {
                 throw new IllegalArgumentException("port out of range: " + portNumber);
             }
             return new Options(portNumber, data == null || data.isBlank() ? null : Path.of(data),
-                    exitOnStdinClose, deleteDataOnExit);
+                    exitOnStdinClose, deleteDataOnExit, settings);
         }
 
         private static String value(final String[] args, final int i, final String flag) {
