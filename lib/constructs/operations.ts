@@ -6,11 +6,12 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools.js';
 import type { IngestFunction } from './ingest-function.js';
+import { secureTopic } from './secure-topic.js';
 
 /** The Powertools `service` dimension the ingest function's metrics carry. */
 export const INGEST_SERVICE = 'ingest';
@@ -36,7 +37,7 @@ export class Operations extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsProps = {}) {
     super(scope, id);
-    this.topic = new Topic(this, 'AlarmTopic', { displayName: 'VPC flow logs alarms', enforceSSL: true });
+    this.topic = secureTopic(this, 'AlarmTopic', { displayName: 'VPC flow logs alarms' });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     this.output('AlarmTopicArn', this.topic.topicArn, 'SNS topic the alarms notify');
   }

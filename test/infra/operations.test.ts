@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools.js';
-import { CONFIGS, resourcesOf, synthesize } from '../helpers/flow-logs-stack.js';
+import { actionsOf, CONFIGS, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 interface AlarmProps {
   readonly MetricName: string;
@@ -79,6 +79,24 @@ describe('Operations', () => {
     synthesize(CONFIGS.both).template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+
+  it.each(Object.entries(CONFIGS))('lets CloudWatch alarms of this account publish to every topic of the %s stack', (_name, config) => {
+    const { template } = synthesize(config);
+    const topics = Object.keys(resourcesOf(template, 'AWS::SNS::Topic'));
+    const policies = Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy')).map((r) => r.Properties as { Topics: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } });
+
+    expect(topics.length).toBeGreaterThan(0);
+    for (const topic of topics) {
+      // A topic policy replaces the default policy, so the Allow must be in the policy that covers the topic.
+      const statements = policies.filter((p) => p.Topics.some((t) => t.Ref === topic)).flatMap((p) => p.PolicyDocument.Statement);
+      const allow = statements.find((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
+      expect(allow, topic).toBeDefined();
+      expect(actionsOf(allow!)).toEqual(['sns:Publish']);
+      expect(allow!.Resource).toEqual({ Ref: topic });
+      expect(allow!.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+      expect(flattenJoin(allow!.Condition?.ArnLike?.['aws:SourceArn'])).toBe('arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*');
+    }
   });
 
   it('outputs the bucket, log group, domain endpoint, Dashboards URL, queue and ingest role under fixed names', () => {
