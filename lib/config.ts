@@ -11,6 +11,9 @@ import { ConfigError, FlowLogError } from '../src/errors.js';
 import { DEFAULT_FORMAT, formatOf, parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 import { DEFAULTS } from '../src/settings.js';
 
+/** Which flow-log events the subscription filter passes to the ingest function. */
+export type IngestFilter = 'all' | 'reject';
+export const INGEST_FILTERS: readonly IngestFilter[] = ['all', 'reject'];
 /** Which traffic a flow log records. */
 export type TrafficType = 'ALL' | 'ACCEPT' | 'REJECT';
 /** Where a flow log delivers records. */
@@ -188,10 +191,21 @@ export interface FlowLogsProps {
    */
   readonly ingestTimeoutSeconds?: number;
   /**
-   * Reserved concurrency of the ingest function: the most bulk writers the cluster sees at once.
-   * @default 4
+   * Reserved concurrency of the ingest function: a cap on the bulk writers the cluster sees at once.
+   * Lambda keeps at least 100 executions of the account unreserved, so a reservation fails to deploy
+   * where the account's concurrency quota is below 100 + the reservation (new accounts may have 10).
+   * Without a cap, a burst that the cluster rejects (HTTP 429) is retried per item and then by
+   * Lambda's asynchronous retry and on-failure queue.
+   * @default - none: the function shares the account's unreserved concurrency
    */
   readonly ingestReservedConcurrency?: number;
+  /**
+   * Which flow-log events the subscription filter passes to the ingest function:
+   * `all` (an empty pattern: malformed lines still reach the parser and are dead-lettered),
+   * or `reject` (only records of rejected traffic, to cut OpenSearch cost; needs the `action` field).
+   * @default 'all'
+   */
+  readonly ingestFilter?: IngestFilter;
   /**
    * Times Lambda retries a failed asynchronous invocation (0 to 2) before sending it to the on-failure queue.
    * @default 2
@@ -289,7 +303,8 @@ export interface FlowLogsConfig {
   readonly indexRetentionDays: number;
   readonly ingestMemoryMiB: number;
   readonly ingestTimeoutSeconds: number;
-  readonly ingestReservedConcurrency: number;
+  readonly ingestReservedConcurrency: number | undefined;
+  readonly ingestFilter: IngestFilter;
   readonly ingestRetryAttempts: number;
   readonly ingestMaxEventAgeSeconds: number;
   readonly geoip: boolean;
@@ -338,6 +353,7 @@ const CONTEXT_KINDS: { readonly [K in keyof Required<FlowLogsProps>]: Kind } = {
   ingestMemoryMiB: 'number',
   ingestTimeoutSeconds: 'number',
   ingestReservedConcurrency: 'number',
+  ingestFilter: 'string',
   ingestRetryAttempts: 'number',
   ingestMaxEventAgeSeconds: 'number',
   geoip: 'boolean',
@@ -497,6 +513,14 @@ function logFormat(value: unknown): FlowLogFormat {
   }
 }
 
+function ingestFilter(value: unknown, format: FlowLogFormat): IngestFilter {
+  const filter = oneOf('ingestFilter', value, INGEST_FILTERS, 'all');
+  if (filter === 'reject' && !format.fields.some((f) => f.name === 'action')) {
+    throw invalid('ingestFilter', value, '"all", or "reject" only with a logFormat that has the action field');
+  }
+  return filter;
+}
+
 function endpointHost(value: string): string {
   return value.replace(/^https:\/\//, '').replace(/\/+$/, '');
 }
@@ -576,11 +600,12 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
 
   const alarmEmail = text('alarmEmail', props.alarmEmail, EMAIL, 'an e-mail address');
 
+  const format = logFormat(props.logFormat);
   return Object.freeze({
     vpcIds,
     trafficType: oneOf('trafficType', props.trafficType, TRAFFIC_TYPES, 'ALL'),
     aggregationInterval: oneOf('aggregationInterval', props.aggregationInterval, [60, 600] as const, 600),
-    format: logFormat(props.logFormat),
+    format,
     cloudWatchLogs: destinations.includes('cloud-watch-logs'),
     s3: destinations.includes('s3'),
     logRetentionDays: oneOf('logRetentionDays', props.logRetentionDays, LOG_RETENTION_DAYS, 14),
@@ -596,7 +621,8 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
     indexRetentionDays: integer('indexRetentionDays', props.indexRetentionDays, 1, 3650, DEFAULTS.indexRetentionDays),
     ingestMemoryMiB: integer('ingestMemoryMiB', props.ingestMemoryMiB, 128, 10240, 1024),
     ingestTimeoutSeconds: integer('ingestTimeoutSeconds', props.ingestTimeoutSeconds, 3, 900, 60),
-    ingestReservedConcurrency: integer('ingestReservedConcurrency', props.ingestReservedConcurrency, 1, 1000, 4),
+    ingestReservedConcurrency: props.ingestReservedConcurrency === undefined ? undefined : integer('ingestReservedConcurrency', props.ingestReservedConcurrency, 1, 1000, 1),
+    ingestFilter: ingestFilter(props.ingestFilter, format),
     ingestRetryAttempts: integer('ingestRetryAttempts', props.ingestRetryAttempts, 0, 2, 2),
     ingestMaxEventAgeSeconds: integer('ingestMaxEventAgeSeconds', props.ingestMaxEventAgeSeconds, 60, 21600, 21600),
     geoip: bool('geoip', props.geoip, true),

@@ -222,6 +222,8 @@ export class AthenaAnalytics extends Construct {
         ],
       }),
     );
+    // Athena reads the `default` database for every query it starts, DDL included.
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'DefaultDatabase', actions: ['glue:GetDatabase'], resources: [stack.formatArn({ service: 'glue', resource: 'database', resourceName: 'default' })] }));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'ListDayFolders',

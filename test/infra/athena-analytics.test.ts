@@ -244,6 +244,10 @@ describe('AthenaAnalytics', () => {
         Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:CreatePartition', 'glue:BatchCreatePartition'],
         Resource: [arn('glue', 'catalog'), arn('glue', 'database/flowlogs'), arn('glue', 'table/flowlogs/vpc_flow_logs')],
       });
+      // Athena looks up the `default` database for every query, DDL included.
+      expect(bySid.get('DefaultDatabase')).toMatchObject({ Action: 'glue:GetDatabase', Resource: arn('glue', 'database/default') });
+      expect(bySid.get('AddPartitions')).toMatchObject({
+      });
       expect(bySid.get('ListDayFolders')).toMatchObject({
         Action: 's3:ListBucket',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::flow-log-bucket']] },

@@ -3,6 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultDomainName, INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
 import { CONFIGS, VPC_ID, actionsOf, allStatements, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
+/** The paths the ingest function calls (lambdas/shared/opensearch.ts), by hand: `_bulk`, its two templates, its ISM policy, its indices. */
+function ingestPaths(domainArn: string, prefix: string): string[] {
+  return [`${domainArn}/_bulk`, `${domainArn}/_component_template/${prefix}-mappings`, `${domainArn}/_index_template/${prefix}`, `${domainArn}/_plugins/_ism/policies/${prefix}-retention`, `${domainArn}/${prefix}-*`];
+}
+
 function domainOf(template: ReturnType<typeof synthesize>['template']): Record<string, unknown> {
   const domains = Object.values(resourcesOf(template, 'AWS::OpenSearchService::Domain'));
   expect(domains).toHaveLength(1);
@@ -43,7 +48,7 @@ describe('SearchDomain', () => {
       const ingest = policy.Statement.find((s) => s.Sid === 'IngestFunction');
       expect(ingest?.Principal).toEqual({ AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } });
       expect(actionsOf(ingest!)).toEqual(INGEST_HTTP_ACTIONS);
-      expect(flattenJoin(ingest?.Resource)).toBe('arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs/*');
+      expect([ingest?.Resource].flat().map(flattenJoin)).toEqual(ingestPaths('arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs', 'vpcflowlogs'));
     });
 
     it('delegates admin access to this account\'s IAM policies by default, or to the configured principals', () => {
@@ -108,10 +113,26 @@ describe('SearchDomain', () => {
       expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics'))).toEqual([expect.stringMatching(/^IngestFunction/)]);
     });
 
-    it('keeps the domain when the stack is deleted', () => {
+    it('keeps the domain when the stack is deleted, but not when its creation is rolled back (RetainExceptOnCreate)', () => {
       const { template } = synthesize(CONFIGS.both);
 
-      template.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'Retain' });
+      template.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('keeps the VPC domain\'s security group with the domain, so cdk destroy does not fail on a group still in use', () => {
+      const { template, stack } = synthesize(CONFIGS.domainInVpc);
+
+      const sg = stack.searchDomain!.securityGroup!;
+      const resource = template.toJSON().Resources[stack.getLogicalId(sg.node.defaultChild as never)];
+      expect(resource).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('scopes the ingest paths to a custom index prefix', () => {
+      const { template } = synthesize({ ...CONFIGS.both, indexPrefix: 'flows' });
+
+      const policy = domainOf(template).AccessPolicies as { Statement: Statement[] };
+      const ingest = policy.Statement.find((s) => s.Sid === 'IngestFunction');
+      expect([ingest?.Resource].flat().map(flattenJoin)).toEqual(ingestPaths('arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs', 'flows'));
     });
 
     it('places the domain in the configured subnets with a security group open to the ingest function only', () => {
@@ -153,14 +174,14 @@ describe('SearchDomain', () => {
       const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
       expect(es).toHaveLength(1);
       expect(actionsOf(es[0]!)).toEqual(INGEST_HTTP_ACTIONS);
-      expect(flattenJoin(es[0]?.Resource)).toBe('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs/*');
+      expect([es[0]?.Resource].flat().map(flattenJoin)).toEqual(ingestPaths('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs', 'vpcflowlogs'));
     });
 
     it('uses the given domain ARN for a custom endpoint', () => {
       const { template } = synthesize({ ...CONFIGS.existingDomain, opensearchEndpoint: 'https://search.example.com', opensearchDomainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' });
 
       const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')));
-      expect(es.map((s) => s.Resource)).toEqual(['arn:aws:es:eu-west-1:123456789012:domain/logs/*']);
+      expect(es.map((s) => s.Resource)).toEqual([ingestPaths('arn:aws:es:eu-west-1:123456789012:domain/logs', 'vpcflowlogs')]);
     });
   });
 });
