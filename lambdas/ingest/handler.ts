@@ -14,7 +14,8 @@ import { DeliveryError } from '../../src/errors.js';
 import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
 import { fileDeadLetterSink, s3DeadLetterSink } from '../shared/dead-letter-sinks.js';
 import { clientTransport, createOpenSearchClient, ensureIndexLayout } from '../shared/opensearch.js';
-import { createLogger, createMetrics } from '../shared/powertools.js';
+import { INGEST_METRICS, SERVICES } from '../shared/metric-names.js';
+import { createLogger, createMetrics, withPowertools } from '../shared/powertools.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 
 /** Time kept back from the Lambda deadline for dead letters, metrics and logs. */
@@ -34,9 +35,9 @@ export type IngestHandler = (event: CloudWatchLogsEvent, context: Pick<Context, 
 
 /** Builds a handler for a configuration: everything costly happens once, here and at the first call. */
 export function createIngestHandler(config: IngestConfig, overrides: HandlerOverrides = {}): IngestHandler {
-  const logger = createLogger('ingest');
+  const logger = createLogger(SERVICES.ingest);
   if (overrides.quiet) logger.setLogLevel('SILENT');
-  const metrics = createMetrics('ingest');
+  const metrics = createMetrics(SERVICES.ingest);
   const geo = config.geoipEnabled ? openGeoLookup({ dir: config.geoipDir ?? '', ...(config.geoipDatabase ? { database: config.geoipDatabase } : {}) }) : undefined;
   const parser = new RecordParser(config.format, geo ? { geo } : {});
   const namer = new DailyIndexNamer(config.indexPrefix);
@@ -60,38 +61,36 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
     }
   };
 
-  return async (event, context) => {
+  const ingest: IngestHandler = async (event, context) => {
     const transport = await transportPromise;
-    try {
-      await ensureLayout();
-      const summary = await ingestEvent(event, {
-        parser,
-        namer,
-        transport,
-        deadLetters: await deadLetters,
-        deadLetterPrefix: config.deadLetterPrefix,
-        maxBytes: config.bulkMaxBytes,
-        retryWindowMs: () => context.getRemainingTimeInMillis() - RESERVE_MS,
-        ...(overrides.minDelayMs !== undefined ? { minDelayMs: overrides.minDelayMs } : {}),
-        ...(overrides.maxDelayMs !== undefined ? { maxDelayMs: overrides.maxDelayMs } : {}),
-        onRequest: (_items, ms) => metrics.addMetric('BulkLatency', MetricUnit.Milliseconds, ms),
-      });
-      metrics.addMetric('RecordsIn', MetricUnit.Count, summary.recordsIn);
-      metrics.addMetric('RecordsIndexed', MetricUnit.Count, summary.indexed);
-      metrics.addMetric('RecordsRetried', MetricUnit.Count, summary.retried);
-      metrics.addMetric('RecordsDeadLettered', MetricUnit.Count, summary.deadLettered);
-      metrics.addMetric('ParseErrors', MetricUnit.Count, summary.parseErrors);
-      if (summary.deadLettered > 0) logger.warn('dead letters written', { ...summary });
-      else logger.info('batch done', { ...summary });
-      return summary;
-    } catch (err) {
-      logger.error('batch failed; Lambda retries the event, then sends it to the on-failure destination', err as Error);
-      throw err;
-    } finally {
-      if (!overrides.quiet) metrics.publishStoredMetrics();
-      else metrics.clearMetrics();
-    }
+    await ensureLayout();
+    const summary = await ingestEvent(event, {
+      parser,
+      namer,
+      transport,
+      deadLetters: await deadLetters,
+      deadLetterPrefix: config.deadLetterPrefix,
+      maxBytes: config.bulkMaxBytes,
+      retryWindowMs: () => context.getRemainingTimeInMillis() - RESERVE_MS,
+      ...(overrides.minDelayMs !== undefined ? { minDelayMs: overrides.minDelayMs } : {}),
+      ...(overrides.maxDelayMs !== undefined ? { maxDelayMs: overrides.maxDelayMs } : {}),
+      onRequest: (_items, ms) => metrics.addMetric(INGEST_METRICS.bulkLatency, MetricUnit.Milliseconds, ms),
+    });
+    metrics.addMetric(INGEST_METRICS.recordsIn, MetricUnit.Count, summary.recordsIn);
+    metrics.addMetric(INGEST_METRICS.recordsIndexed, MetricUnit.Count, summary.indexed);
+    metrics.addMetric(INGEST_METRICS.recordsRetried, MetricUnit.Count, summary.retried);
+    metrics.addMetric(INGEST_METRICS.recordsDeadLettered, MetricUnit.Count, summary.deadLettered);
+    metrics.addMetric(INGEST_METRICS.parseErrors, MetricUnit.Count, summary.parseErrors);
+    if (summary.deadLettered > 0) logger.warn('dead letters written', { ...summary });
+    else logger.info('batch done', { ...summary });
+    return summary;
   };
+  return withPowertools(ingest, {
+    logger,
+    metrics,
+    errorMessage: 'batch failed; Lambda retries the event, then sends it to the on-failure destination',
+    ...(overrides.quiet ? { quiet: true } : {}),
+  });
 }
 
 let lambdaHandler: IngestHandler | undefined;

@@ -9,12 +9,9 @@ import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools.js';
+import { INGEST_METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICES } from '../../lambdas/shared/metric-names.js';
 import type { IngestFunction } from './ingest-function.js';
 import { secureTopic } from './secure-topic.js';
-
-/** The Powertools `service` dimension the ingest function's metrics carry. */
-export const INGEST_SERVICE = 'ingest';
 
 export interface OperationsProps {
   /** Address subscribed to the alarm topic. @default - no subscription */
@@ -46,9 +43,9 @@ export class Operations extends Construct {
   watchIngest(ingest: IngestFunction): void {
     const fn = ingest.function;
     this.alarm('IngestErrors', fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The ingest function failed invocations (Lambda retries them).');
-    // Throttles are expected in bursts (reserved concurrency protects the
-    // cluster and Lambda retries), so only 15 minutes of them alarm.
-    this.alarm('IngestThrottles', fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The ingest function has been throttled for 15 minutes: raise ingestReservedConcurrency or the cluster size.', 3);
+    // Throttles come in bursts (the account's concurrency, or a reservation)
+    // and Lambda retries them, so only 15 minutes of them alarm.
+    this.alarm('IngestThrottles', fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The ingest function has been throttled for 15 minutes: raise the account concurrency quota or ingestReservedConcurrency, if set.', 3);
     this.alarm(
       'OnFailureQueueNotEmpty',
       ingest.onFailureQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
@@ -57,7 +54,7 @@ export class Operations extends Construct {
     );
     this.alarm(
       'DeadLettersWritten',
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: 'RecordsDeadLettered', dimensionsMap: { service: INGEST_SERVICE }, period: FIVE_MINUTES, statistic: 'Sum' }),
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: INGEST_METRICS.recordsDeadLettered, dimensionsMap: { [SERVICE_DIMENSION]: SERVICES.ingest }, period: FIVE_MINUTES, statistic: 'Sum' }),
       1,
       'Records that can never be indexed were written to the dead-letter bucket.',
     );

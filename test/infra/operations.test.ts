@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools.js';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metric-names.js';
 import { actionsOf, CONFIGS, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 interface AlarmProps {
