@@ -10,6 +10,10 @@
 import { ConfigError, FlowLogError } from '../src/errors.js';
 import { DEFAULT_FORMAT, formatOf, parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 import { DEFAULTS } from '../src/settings.js';
+import { INSTANCE_LIMITS, sizeDomain, type DomainSizing } from './domain-sizing.js';
+
+/** Default of {@link FlowLogsProps.expectedDailyRecords}: about 1 GB of default-format records a day. */
+export const DEFAULT_EXPECTED_DAILY_RECORDS = 10_000_000;
 
 /** Which flow-log events the subscription filter passes to the ingest function. */
 export type IngestFilter = 'all' | 'reject';
@@ -124,8 +128,16 @@ export interface FlowLogsProps {
    */
   readonly domainInstanceCount?: number;
   /**
-   * gp3 volume per data node, GiB.
-   * @default 10
+   * Flow-log records the domain is sized for, per day (about 100 bytes of
+   * default-format text each, so 10 million is about 1 GB a day). With
+   * {@link indexRetentionDays} and the node count it sets the default
+   * {@link domainVolumeSizeGiB} by AWS's storage rule (lib/domain-sizing.ts).
+   * @default 10000000
+   */
+  readonly expectedDailyRecords?: number;
+  /**
+   * gp3 volume per data node, GiB. At least what {@link expectedDailyRecords} needs.
+   * @default - sized from expectedDailyRecords (77 GiB per node for the defaults)
    */
   readonly domainVolumeSizeGiB?: number;
   /**
@@ -261,6 +273,9 @@ export interface NewDomainConfig {
   readonly instanceType: string;
   readonly instanceCount: number;
   readonly volumeSizeGiB: number;
+  /** The storage the expected volume needs, by AWS's rule. */
+  readonly sizing: DomainSizing;
+  readonly expectedDailyRecords: number;
   readonly zoneAwareness: boolean;
   readonly availabilityZoneCount: number;
   readonly dedicatedMasterCount: number;
@@ -340,6 +355,7 @@ const CONTEXT_KINDS: { readonly [K in keyof Required<FlowLogsProps>]: Kind } = {
   domainInstanceType: 'string',
   domainInstanceCount: 'number',
   domainVolumeSizeGiB: 'number',
+  expectedDailyRecords: 'number',
   domainZoneAwareness: 'boolean',
   domainAvailabilityZoneCount: 'number',
   domainDedicatedMasterCount: 'number',
@@ -561,6 +577,7 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
   if (domainVpcId === undefined && domainSubnetIds !== undefined) throw invalid('domainVpcId', undefined, 'a VPC id (required with domainSubnetIds)');
   const vpcPlacement = domainVpcId !== undefined && domainSubnetIds !== undefined ? { vpcId: domainVpcId, subnetIds: domainSubnetIds } : undefined;
 
+  const indexRetentionDays = integer('indexRetentionDays', props.indexRetentionDays, 1, 3650, DEFAULTS.indexRetentionDays);
   let domain: NewDomainConfig | ExistingDomainConfig;
   if (opensearchEndpoint !== undefined) {
     const endpoint = endpointHost(opensearchEndpoint);
@@ -583,13 +600,32 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
       }
     }
     const dedicatedMasterCount = oneOf('domainDedicatedMasterCount', props.domainDedicatedMasterCount, [0, 3, 5], 0);
+    const instanceType = text('domainInstanceType', props.domainInstanceType, INSTANCE_TYPE, 'an OpenSearch instance type such as "t3.small.search" or "m7g.large.search"') ?? 't3.small.search';
+    const expectedDailyRecords = integer('expectedDailyRecords', props.expectedDailyRecords, 1, 1e12, DEFAULT_EXPECTED_DAILY_RECORDS);
+    const sizing = sizeDomain({ dailyRecords: expectedDailyRecords, retentionDays: indexRetentionDays, instanceCount });
+    const volumeSizeGiB = integer('domainVolumeSizeGiB', props.domainVolumeSizeGiB, sizing.volumeGiBPerNode, 16384, sizing.volumeGiBPerNode, ` (${expectedDailyRecords} records a day kept ${indexRetentionDays} days need ${sizing.volumeGiBPerNode} GiB on each of ${instanceCount} nodes; lower expectedDailyRecords or indexRetentionDays, or add nodes)`);
+    const limits = INSTANCE_LIMITS[instanceType];
+    if (limits && instanceCount > limits.maxDataNodes) {
+      throw invalid('domainInstanceCount', instanceCount, `at most ${limits.maxDataNodes} data nodes of ${instanceType}; choose a larger instance type such as "m7g.large.search"`);
+    }
+    if (limits && volumeSizeGiB > limits.maxVolumeGiB) {
+      const nodesNeeded = Math.ceil(sizing.provisionedGiB / limits.maxVolumeGiB);
+      const fix = nodesNeeded <= limits.maxDataNodes ? `set domainInstanceCount to ${nodesNeeded} or more, ` : '';
+      throw invalid(
+        'domainVolumeSizeGiB',
+        volumeSizeGiB,
+        `at most ${limits.maxVolumeGiB} GiB per node on ${instanceType}: ${expectedDailyRecords} records a day kept ${indexRetentionDays} days need ${Math.ceil(sizing.provisionedGiB)} GiB in all (AWS's rule source x (1 + replicas) x 1.45, plus 20% headroom); ${fix}choose a larger instance type, or lower expectedDailyRecords or indexRetentionDays`,
+      );
+    }
     domain = {
       kind: 'new',
       domainName: text('domainName', props.domainName, DOMAIN_NAME, '3 to 28 characters a-z, 0-9 and hyphen, starting with a letter'),
       engineVersion: text('domainEngineVersion', props.domainEngineVersion, ENGINE_VERSION, 'a version such as "OpenSearch_2.19"') ?? 'OpenSearch_2.19',
-      instanceType: text('domainInstanceType', props.domainInstanceType, INSTANCE_TYPE, 'an OpenSearch instance type such as "t3.small.search" or "m7g.large.search"') ?? 't3.small.search',
+      instanceType,
       instanceCount,
-      volumeSizeGiB: integer('domainVolumeSizeGiB', props.domainVolumeSizeGiB, 10, 16384, 10),
+      volumeSizeGiB,
+      sizing,
+      expectedDailyRecords,
       zoneAwareness,
       availabilityZoneCount,
       dedicatedMasterCount,
@@ -618,7 +654,7 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
     vpcPlacement,
     opsLogRetentionDays: oneOf('opsLogRetentionDays', props.opsLogRetentionDays, LOG_RETENTION_DAYS, 30),
     indexPrefix: text('indexPrefix', props.indexPrefix, INDEX_PREFIX, 'lower-case letters, digits, _ and -, starting with a letter or digit') ?? DEFAULTS.indexPrefix,
-    indexRetentionDays: integer('indexRetentionDays', props.indexRetentionDays, 1, 3650, DEFAULTS.indexRetentionDays),
+    indexRetentionDays,
     ingestMemoryMiB: integer('ingestMemoryMiB', props.ingestMemoryMiB, 128, 10240, 1024),
     ingestTimeoutSeconds: integer('ingestTimeoutSeconds', props.ingestTimeoutSeconds, 3, 900, 60),
     ingestReservedConcurrency: props.ingestReservedConcurrency === undefined ? undefined : integer('ingestReservedConcurrency', props.ingestReservedConcurrency, 1, 1000, 1),

@@ -65,7 +65,15 @@ export class Operations extends Construct {
     if (ingest.securityGroup) this.output('IngestSecurityGroupId', ingest.securityGroup.securityGroupId, 'Security group of the ingest function: allow HTTPS from it on an existing VPC domain');
   }
 
-  /** Cluster red (and yellow), index writes blocked, free storage low. */
+  /**
+   * Cluster red (and yellow), index writes blocked, free storage low, JVM
+   * memory pressure, CPU, failed automated snapshots: the alarms AWS
+   * recommends, with its thresholds and periods
+   * (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/cloudwatch-alarms.html);
+   * the free-storage threshold comes from the sized volume. Written with the
+   * domain's own metric methods rather than cdk-monitoring-constructs: eight
+   * alarms on one topic do not need a dashboard framework and its dependency tree.
+   */
   watchDomain(domain: IDomain, options: DomainAlarmOptions = {}): void {
     this.alarm('ClusterRed', domain.metricClusterStatusRed({ period: Duration.minutes(1), statistic: 'Maximum' }), 1, 'At least one primary shard is unassigned.');
     if (options.yellow ?? true) {
@@ -80,6 +88,9 @@ export class Operations extends Construct {
       1,
       ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
     );
+    this.alarm('JvmMemoryPressureHigh', domain.metricJVMMemoryPressure({ period: Duration.minutes(1), statistic: 'Maximum' }), 95, 'JVM memory pressure has been at 95% or more for 3 minutes: the cluster may run out of memory; choose a larger instance type.', 3);
+    this.alarm('CpuHigh', domain.metricCPUUtilization({ period: Duration.minutes(15), statistic: 'Maximum' }), 80, 'CPU has been at 80% or more for 45 minutes: choose a larger instance type or add nodes.', 3);
+    this.alarm('AutomatedSnapshotFailed', domain.metricAutomatedSnapshotFailure({ period: Duration.minutes(1), statistic: 'Maximum' }), 1, 'An automated snapshot failed (often because the cluster is red).');
   }
 
   /** A stack output, named `id` exactly (no hash suffix), so scripts and docs can rely on it. */

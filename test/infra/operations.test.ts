@@ -27,13 +27,19 @@ describe('Operations', () => {
   it('alarms on ingest errors, throttles, the on-failure queue, dead letters, cluster red and yellow, blocked writes and free storage', () => {
     const all = alarms(CONFIGS.both);
 
-    expect(Object.keys(all).sort()).toEqual(['ClusterIndexWritesBlocked', 'ClusterRed', 'ClusterYellow', 'DeadLettersWritten', 'FreeStorageLow', 'IngestErrors', 'IngestThrottles', 'OnFailureQueueNotEmpty']);
+    expect(Object.keys(all).sort()).toEqual(
+      ['AutomatedSnapshotFailed', 'ClusterIndexWritesBlocked', 'ClusterRed', 'ClusterYellow', 'CpuHigh', 'DeadLettersWritten', 'FreeStorageLow', 'IngestErrors', 'IngestThrottles', 'JvmMemoryPressureHigh', 'OnFailureQueueNotEmpty'].sort(),
+    );
     expect(all.IngestErrors).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(all.IngestThrottles).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 1 });
     expect(all.OnFailureQueueNotEmpty).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(all.ClusterRed).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.red', Threshold: 1 });
     expect(all.ClusterYellow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.yellow', Threshold: 1 });
-    expect(all.FreeStorageLow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'FreeStorageSpace', ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 2560 });
+    expect(all.FreeStorageLow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'FreeStorageSpace', ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 19712 });
+    // AWS's recommended alarms (cloudwatch-alarms.html): JVM >= 95% 3 x 1 min, CPU >= 80% 3 x 15 min, snapshot failure >= 1.
+    expect(all.JvmMemoryPressureHigh).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'JVMMemoryPressure', Threshold: 95, Period: 60, EvaluationPeriods: 3, Statistic: 'Maximum' });
+    expect(all.CpuHigh).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'CPUUtilization', Threshold: 80, Period: 900, EvaluationPeriods: 3, Statistic: 'Maximum' });
+    expect(all.AutomatedSnapshotFailed).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'AutomatedSnapshotFailure', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   it('alarms when a record is dead-lettered, on the metric the ingest function emits', () => {
