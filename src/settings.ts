@@ -57,4 +57,6 @@ export const DEFAULTS = {
   /** 5 MiB: well under the 10 MiB request limit of the smallest Amazon OpenSearch instance types. */
   bulkMaxBytes: 5 * 1024 * 1024,
   partitionLookbackDays: 7,
+  /** Where the ingest bundle's GeoIP data is on Lambda. */
+  geoipDir: '/var/task/geo',
 } as const;

@@ -30,7 +30,7 @@ export const INGEST_ENTRY = fileURLToPath(new URL('../../lambdas/ingest/handler.
 /** Writes the GeoIP databases into the folder given with `--out`. */
 export const BUILD_GEO_SCRIPT = fileURLToPath(new URL('../../scripts/build-geo.mjs', import.meta.url));
 /** Where the bundle's `geo/` folder is on Lambda. */
-export const GEOIP_DIR = '/var/task/geo';
+export const GEOIP_DIR = DEFAULTS.geoipDir;
 
 // esbuild's ESM output has no `require`; CommonJS dependencies (the OpenSearch
 // client, Powertools' internals) still call it for Node built-ins.
