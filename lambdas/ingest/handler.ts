@@ -35,8 +35,7 @@ export type IngestHandler = (event: CloudWatchLogsEvent, context: Pick<Context, 
 
 /** Builds a handler for a configuration: everything costly happens once, here and at the first call. */
 export function createIngestHandler(config: IngestConfig, overrides: HandlerOverrides = {}): IngestHandler {
-  const logger = createLogger(SERVICES.ingest);
-  if (overrides.quiet) logger.setLogLevel('SILENT');
+  const logger = createLogger(SERVICES.ingest, overrides.quiet);
   const metrics = createMetrics(SERVICES.ingest);
   const geo = config.geoipEnabled ? openGeoLookup({ dir: config.geoipDir ?? '', ...(config.geoipDatabase ? { database: config.geoipDatabase } : {}) }) : undefined;
   const parser = new RecordParser(config.format, geo ? { geo } : {});

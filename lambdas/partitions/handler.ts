@@ -28,8 +28,7 @@ export interface PartitionHandlerOverrides {
 
 /** Builds a handler for a configuration; clients are made once, here. */
 export function createPartitionHandler(config: PartitionConfig, overrides: PartitionHandlerOverrides = {}): PartitionHandler {
-  const logger = createLogger(SERVICES.partitions);
-  if (overrides.quiet) logger.setLogLevel('SILENT');
+  const logger = createLogger(SERVICES.partitions, overrides.quiet);
   const metrics = createMetrics(SERVICES.partitions);
   const athena = overrides.athena ?? createAthenaClient();
   const s3 = overrides.s3 ?? createS3Client();

@@ -14,9 +14,13 @@ import { METRICS_NAMESPACE } from './metric-names.js';
 
 export { METRICS_NAMESPACE } from './metric-names.js';
 
-/** A logger for one function, e.g. `createLogger(SERVICES.ingest)`. */
-export function createLogger(serviceName: string): Logger {
-  return new Logger({ serviceName });
+/**
+ * A logger for one function, e.g. `createLogger(SERVICES.ingest)`. `quiet`
+ * makes SILENT its initial level: the middleware restores the initial level
+ * on every invocation, so a level set later would not hold.
+ */
+export function createLogger(serviceName: string, quiet = false): Logger {
+  return new Logger({ serviceName, ...(quiet ? { logLevel: 'SILENT' as const } : {}) });
 }
 
 /** A metrics emitter for one function; the {@link withPowertools} middleware flushes it. */
