@@ -26,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // A file's first synth loads aws-cdk-lib and cdk-nag: over a minute on a busy 2-core machine.
+          testTimeout: 180_000,
         },
       },
       {

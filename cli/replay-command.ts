@@ -17,9 +17,11 @@ import { INGEST_ENV } from '../src/settings.js';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { DEFAULT_GEO_DIR } from './common.js';
+import { logGroupEvents, logGroupRange } from './replay-log-group.js';
 
 const HELP = `usage: flowlogs replay [--endpoint URL] [--auth none|basic|aws-sigv4] [--format FMT] [--index-prefix P]
                        [--dead-letter-dir DIR] [--no-geoip] FILE|s3://BUCKET/PREFIX ...
+       flowlogs replay [options] --log-group NAME --from TIME --to TIME   (read back from CloudWatch Logs)
 Inputs: dead-letter NDJSON, subscription events {"awslogs":...}, or on-failure records {"requestPayload":{"awslogs":...}}.
 Settings not given as options come from the ingest function's environment variables (${INGEST_ENV.endpoint}, ...).
 Records that still cannot be indexed are written as new dead letters under --dead-letter-dir (default ./replay-dead-letters).`;
@@ -101,11 +103,14 @@ export async function runReplayCommand(argv: readonly string[]): Promise<number>
       'geoip-dir': { type: 'string' },
       'geoip-database': { type: 'string' },
       'no-geoip': { type: 'boolean' },
+      'log-group': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
   });
-  if (values.help || positionals.length === 0) {
+  if (values.help || (positionals.length === 0 && values['log-group'] === undefined)) {
     (values.help ? process.stdout : process.stderr).write(HELP + '\n');
     return values.help ? 0 : 1;
   }
@@ -129,6 +134,16 @@ export async function runReplayCommand(argv: readonly string[]): Promise<number>
   let indexed = 0;
   let deadLettered = 0;
   let skipped = 0;
+  if (values['log-group'] !== undefined) {
+    const range = logGroupRange(values['log-group'], values.from, values.to);
+    const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+    for await (const event of logGroupEvents(new CloudWatchLogsClient({}), range)) {
+      const s = await handler(event, context);
+      indexed += s.indexed;
+      deadLettered += s.deadLettered;
+      if (s.deadLetterKey) process.stderr.write(`${range.logGroup}: ${s.deadLettered} record(s) not indexable, see ${env[INGEST_ENV.deadLetterDir]}/${s.deadLetterKey}\n`);
+    }
+  }
   for (const { source, text } of await readInputs(positionals)) {
     const { events, letters } = classifyInput(text, source);
     const { payloads, undecodable } = payloadsFromDeadLetters(letters);

@@ -10,11 +10,18 @@
 import { ConfigError, FlowLogError } from '../src/errors.js';
 import { DEFAULT_FORMAT, formatOf, parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 import { DEFAULTS } from '../src/settings.js';
+import { INSTANCE_LIMITS, sizeDomain, type DomainSizing } from './domain-sizing.js';
 
 /** An EventBridge schedule expression: `cron(...)` (six fields) or `rate(...)`. */
 export const SCHEDULE_EXPRESSION = /^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 const SCHEDULE_EXPRESSION_OR_OFF = new RegExp(`^off$|${SCHEDULE_EXPRESSION.source}`);
 
+/** Default of {@link FlowLogsProps.expectedDailyRecords}: about 1 GB of default-format records a day. */
+export const DEFAULT_EXPECTED_DAILY_RECORDS = 10_000_000;
+
+/** Which flow-log events the subscription filter passes to the ingest function. */
+export type IngestFilter = 'all' | 'reject';
+export const INGEST_FILTERS: readonly IngestFilter[] = ['all', 'reject'];
 /** Which traffic a flow log records. */
 export type TrafficType = 'ALL' | 'ACCEPT' | 'REJECT';
 /** Where a flow log delivers records. */
@@ -125,8 +132,16 @@ export interface FlowLogsProps {
    */
   readonly domainInstanceCount?: number;
   /**
-   * gp3 volume per data node, GiB.
-   * @default 10
+   * Flow-log records the domain is sized for, per day (about 100 bytes of
+   * default-format text each, so 10 million is about 1 GB a day). With
+   * {@link indexRetentionDays} and the node count it sets the default
+   * {@link domainVolumeSizeGiB} by AWS's storage rule (lib/domain-sizing.ts).
+   * @default 10000000
+   */
+  readonly expectedDailyRecords?: number;
+  /**
+   * gp3 volume per data node, GiB. At least what {@link expectedDailyRecords} needs.
+   * @default - sized from expectedDailyRecords (77 GiB per node for the defaults)
    */
   readonly domainVolumeSizeGiB?: number;
   /**
@@ -192,10 +207,21 @@ export interface FlowLogsProps {
    */
   readonly ingestTimeoutSeconds?: number;
   /**
-   * Reserved concurrency of the ingest function: the most bulk writers the cluster sees at once.
-   * @default 4
+   * Reserved concurrency of the ingest function: a cap on the bulk writers the cluster sees at once.
+   * Lambda keeps at least 100 executions of the account unreserved, so a reservation fails to deploy
+   * where the account's concurrency quota is below 100 + the reservation (new accounts may have 10).
+   * Without a cap, a burst that the cluster rejects (HTTP 429) is retried per item and then by
+   * Lambda's asynchronous retry and on-failure queue.
+   * @default - none: the function shares the account's unreserved concurrency
    */
   readonly ingestReservedConcurrency?: number;
+  /**
+   * Which flow-log events the subscription filter passes to the ingest function:
+   * `all` (an empty pattern: malformed lines still reach the parser and are dead-lettered),
+   * or `reject` (only records of rejected traffic, to cut OpenSearch cost; needs the `action` field).
+   * @default 'all'
+   */
+  readonly ingestFilter?: IngestFilter;
   /**
    * Times Lambda retries a failed asynchronous invocation (0 to 2) before sending it to the on-failure queue.
    * @default 2
@@ -296,6 +322,9 @@ export interface NewDomainConfig {
   readonly instanceType: string;
   readonly instanceCount: number;
   readonly volumeSizeGiB: number;
+  /** The storage the expected volume needs, by AWS's rule. */
+  readonly sizing: DomainSizing;
+  readonly expectedDailyRecords: number;
   readonly zoneAwareness: boolean;
   readonly availabilityZoneCount: number;
   readonly dedicatedMasterCount: number;
@@ -338,7 +367,8 @@ export interface FlowLogsConfig {
   readonly indexRetentionDays: number;
   readonly ingestMemoryMiB: number;
   readonly ingestTimeoutSeconds: number;
-  readonly ingestReservedConcurrency: number;
+  readonly ingestReservedConcurrency: number | undefined;
+  readonly ingestFilter: IngestFilter;
   readonly ingestRetryAttempts: number;
   readonly ingestMaxEventAgeSeconds: number;
   readonly geoip: boolean;
@@ -390,6 +420,7 @@ const CONTEXT_KINDS: { readonly [K in keyof Required<FlowLogsProps>]: Kind } = {
   domainInstanceType: 'string',
   domainInstanceCount: 'number',
   domainVolumeSizeGiB: 'number',
+  expectedDailyRecords: 'number',
   domainZoneAwareness: 'boolean',
   domainAvailabilityZoneCount: 'number',
   domainDedicatedMasterCount: 'number',
@@ -403,6 +434,7 @@ const CONTEXT_KINDS: { readonly [K in keyof Required<FlowLogsProps>]: Kind } = {
   ingestMemoryMiB: 'number',
   ingestTimeoutSeconds: 'number',
   ingestReservedConcurrency: 'number',
+  ingestFilter: 'string',
   ingestRetryAttempts: 'number',
   ingestMaxEventAgeSeconds: 'number',
   geoip: 'boolean',
@@ -588,6 +620,14 @@ function dashboardsConfig(props: FlowLogsProps, domain: NewDomainConfig | Existi
   return { import: bool('dashboards', props.dashboards, true), signIn, adminEmail, domainPrefix };
 }
 
+function ingestFilter(value: unknown, format: FlowLogFormat): IngestFilter {
+  const filter = oneOf('ingestFilter', value, INGEST_FILTERS, 'all');
+  if (filter === 'reject' && !format.fields.some((f) => f.name === 'action')) {
+    throw invalid('ingestFilter', value, '"all", or "reject" only with a logFormat that has the action field');
+  }
+  return filter;
+}
+
 function endpointHost(value: string): string {
   return value.replace(/^https:\/\//, '').replace(/\/+$/, '');
 }
@@ -628,6 +668,7 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
   if (domainVpcId === undefined && domainSubnetIds !== undefined) throw invalid('domainVpcId', undefined, 'a VPC id (required with domainSubnetIds)');
   const vpcPlacement = domainVpcId !== undefined && domainSubnetIds !== undefined ? { vpcId: domainVpcId, subnetIds: domainSubnetIds } : undefined;
 
+  const indexRetentionDays = integer('indexRetentionDays', props.indexRetentionDays, 1, 3650, DEFAULTS.indexRetentionDays);
   let domain: NewDomainConfig | ExistingDomainConfig;
   if (opensearchEndpoint !== undefined) {
     const endpoint = endpointHost(opensearchEndpoint);
@@ -650,13 +691,32 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
       }
     }
     const dedicatedMasterCount = oneOf('domainDedicatedMasterCount', props.domainDedicatedMasterCount, [0, 3, 5], 0);
+    const instanceType = text('domainInstanceType', props.domainInstanceType, INSTANCE_TYPE, 'an OpenSearch instance type such as "t3.small.search" or "m7g.large.search"') ?? 't3.small.search';
+    const expectedDailyRecords = integer('expectedDailyRecords', props.expectedDailyRecords, 1, 1e12, DEFAULT_EXPECTED_DAILY_RECORDS);
+    const sizing = sizeDomain({ dailyRecords: expectedDailyRecords, retentionDays: indexRetentionDays, instanceCount });
+    const volumeSizeGiB = integer('domainVolumeSizeGiB', props.domainVolumeSizeGiB, sizing.volumeGiBPerNode, 16384, sizing.volumeGiBPerNode, ` (${expectedDailyRecords} records a day kept ${indexRetentionDays} days need ${sizing.volumeGiBPerNode} GiB on each of ${instanceCount} nodes; lower expectedDailyRecords or indexRetentionDays, or add nodes)`);
+    const limits = INSTANCE_LIMITS[instanceType];
+    if (limits && instanceCount > limits.maxDataNodes) {
+      throw invalid('domainInstanceCount', instanceCount, `at most ${limits.maxDataNodes} data nodes of ${instanceType}; choose a larger instance type such as "m7g.large.search"`);
+    }
+    if (limits && volumeSizeGiB > limits.maxVolumeGiB) {
+      const nodesNeeded = Math.ceil(sizing.provisionedGiB / limits.maxVolumeGiB);
+      const fix = nodesNeeded <= limits.maxDataNodes ? `set domainInstanceCount to ${nodesNeeded} or more, ` : '';
+      throw invalid(
+        'domainVolumeSizeGiB',
+        volumeSizeGiB,
+        `at most ${limits.maxVolumeGiB} GiB per node on ${instanceType}: ${expectedDailyRecords} records a day kept ${indexRetentionDays} days need ${Math.ceil(sizing.provisionedGiB)} GiB in all (AWS's rule source x (1 + replicas) x 1.45, plus 20% headroom); ${fix}choose a larger instance type, or lower expectedDailyRecords or indexRetentionDays`,
+      );
+    }
     domain = {
       kind: 'new',
       domainName: text('domainName', props.domainName, DOMAIN_NAME, '3 to 28 characters a-z, 0-9 and hyphen, starting with a letter'),
       engineVersion: text('domainEngineVersion', props.domainEngineVersion, ENGINE_VERSION, 'a version such as "OpenSearch_2.19"') ?? 'OpenSearch_2.19',
-      instanceType: text('domainInstanceType', props.domainInstanceType, INSTANCE_TYPE, 'an OpenSearch instance type such as "t3.small.search" or "m7g.large.search"') ?? 't3.small.search',
+      instanceType,
       instanceCount,
-      volumeSizeGiB: integer('domainVolumeSizeGiB', props.domainVolumeSizeGiB, 10, 16384, 10),
+      volumeSizeGiB,
+      sizing,
+      expectedDailyRecords,
       zoneAwareness,
       availabilityZoneCount,
       dedicatedMasterCount,
@@ -672,11 +732,12 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
   if (reportSesIdentity !== undefined && reportEmail === undefined) throw invalid('reportEmail', undefined, 'an e-mail address (required with reportSesIdentity: the recipient of the HTML e-mail)');
   const dashboards = dashboardsConfig(props, domain);
 
+  const format = logFormat(props.logFormat);
   return Object.freeze({
     vpcIds,
     trafficType: oneOf('trafficType', props.trafficType, TRAFFIC_TYPES, 'ALL'),
     aggregationInterval: oneOf('aggregationInterval', props.aggregationInterval, [60, 600] as const, 600),
-    format: logFormat(props.logFormat),
+    format,
     cloudWatchLogs: destinations.includes('cloud-watch-logs'),
     s3: destinations.includes('s3'),
     logRetentionDays: oneOf('logRetentionDays', props.logRetentionDays, LOG_RETENTION_DAYS, 14),
@@ -689,10 +750,11 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
     vpcPlacement,
     opsLogRetentionDays: oneOf('opsLogRetentionDays', props.opsLogRetentionDays, LOG_RETENTION_DAYS, 30),
     indexPrefix: text('indexPrefix', props.indexPrefix, INDEX_PREFIX, 'lower-case letters, digits, _ and -, starting with a letter or digit') ?? DEFAULTS.indexPrefix,
-    indexRetentionDays: integer('indexRetentionDays', props.indexRetentionDays, 1, 3650, DEFAULTS.indexRetentionDays),
+    indexRetentionDays,
     ingestMemoryMiB: integer('ingestMemoryMiB', props.ingestMemoryMiB, 128, 10240, 1024),
     ingestTimeoutSeconds: integer('ingestTimeoutSeconds', props.ingestTimeoutSeconds, 3, 900, 60),
-    ingestReservedConcurrency: integer('ingestReservedConcurrency', props.ingestReservedConcurrency, 1, 1000, 4),
+    ingestReservedConcurrency: props.ingestReservedConcurrency === undefined ? undefined : integer('ingestReservedConcurrency', props.ingestReservedConcurrency, 1, 1000, 1),
+    ingestFilter: ingestFilter(props.ingestFilter, format),
     ingestRetryAttempts: integer('ingestRetryAttempts', props.ingestRetryAttempts, 0, 2, 2),
     ingestMaxEventAgeSeconds: integer('ingestMaxEventAgeSeconds', props.ingestMaxEventAgeSeconds, 60, 21600, 21600),
     geoip: bool('geoip', props.geoip, true),

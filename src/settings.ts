@@ -85,6 +85,8 @@ export const DEFAULTS = {
   reportKeyPrefix: 'weekly/',
   /** Days stored report pages are kept. */
   reportExpirationDays: 365,
+  /** Where the ingest bundle's GeoIP data is on Lambda. */
+  geoipDir: '/var/task/geo',
 } as const;
 
 /**

@@ -34,6 +34,15 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/**
+ * The region requests are signed for: the one in an Amazon OpenSearch Service
+ * endpoint (`search-<name>-<id>.<region>.es.amazonaws.com`), which may differ
+ * from the function's own; else the function's region.
+ */
+function signingRegion(endpoint: string, env: Env): string | undefined {
+  return /^https:\/\/(?:search|vpc)-[^.]+\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?(?::\d+)?\/?$/.exec(endpoint)?.[1] ?? (env.AWS_REGION || undefined);
+}
+
 /** Reads the configuration from an environment (process.env in Lambda). */
 export function loadIngestConfig(env: Env): IngestConfig {
   const endpoint = env[INGEST_ENV.endpoint];
@@ -66,7 +75,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     connection: Object.freeze({
       endpoint,
       auth,
-      ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+      ...(signingRegion(endpoint, env) ? { region: signingRegion(endpoint, env) } : {}),
       ...(env[INGEST_ENV.username] ? { username: env[INGEST_ENV.username] } : {}),
       ...(env[INGEST_ENV.password] ? { password: env[INGEST_ENV.password] } : {}),
       ...(env[INGEST_ENV.gzip] === 'true' ? { compression: true } : {}),
@@ -78,7 +87,8 @@ export function loadIngestConfig(env: Env): IngestConfig {
     ...(deadLetterDir ? { deadLetterDir } : {}),
     deadLetterPrefix: env[INGEST_ENV.deadLetterPrefix] ?? DEFAULTS.deadLetterPrefix,
     geoipEnabled,
-    ...(env[INGEST_ENV.geoipDir] ? { geoipDir: env[INGEST_ENV.geoipDir] } : {}),
+    // GEOIP_DATABASE replaces the country data only: the ASN data still comes from the bundle's folder.
+    ...(env[INGEST_ENV.geoipDir] || env[INGEST_ENV.geoipDatabase] ? { geoipDir: env[INGEST_ENV.geoipDir] || DEFAULTS.geoipDir } : {}),
     ...(env[INGEST_ENV.geoipDatabase] ? { geoipDatabase: env[INGEST_ENV.geoipDatabase] } : {}),
     bulkMaxBytes: positiveInt(env, INGEST_ENV.bulkMaxBytes, DEFAULTS.bulkMaxBytes),
   });

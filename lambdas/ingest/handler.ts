@@ -16,7 +16,8 @@ import { DeliveryError } from '../../src/errors.js';
 import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
 import { fileDeadLetterSink, s3DeadLetterSink } from '../shared/dead-letter-sinks.js';
 import { clientTransport, createOpenSearchClient, ensureIndexLayout } from '../shared/opensearch.js';
-import { createLogger, createMetrics } from '../shared/powertools.js';
+import { INGEST_METRICS, SERVICES } from '../shared/metric-names.js';
+import { createLogger, createMetrics, withPowertools } from '../shared/powertools.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
 
 /** Time kept back from the Lambda deadline for dead letters, metrics and logs. */
@@ -43,9 +44,8 @@ export type IngestHandler = (event: CloudWatchLogsEvent, context: Pick<Context, 
 
 /** Builds a handler for a configuration: everything costly happens once, here and at the first call. */
 export function createIngestHandler(config: IngestConfig, overrides: HandlerOverrides = {}): IngestHandler {
-  const logger = createLogger('ingest');
-  if (overrides.quiet) logger.setLogLevel('SILENT');
-  const metrics = createMetrics('ingest');
+  const logger = createLogger(SERVICES.ingest, overrides.quiet);
+  const metrics = createMetrics(SERVICES.ingest);
   const geo = config.geoipEnabled ? openGeoLookup({ dir: config.geoipDir ?? '', ...(config.geoipDatabase ? { database: config.geoipDatabase } : {}) }) : undefined;
   const parser = new RecordParser(config.format, geo ? { geo } : {});
   const namer = new DailyIndexNamer(config.indexPrefix);
@@ -77,7 +77,7 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
     }
   };
 
-  return async (event, context) => {
+  const ingest: IngestHandler = async (event, context) => {
     const deadline: Deadline = () => context.getRemainingTimeInMillis() - reserveMs;
     try {
       const transport = await transportPromise;
@@ -92,27 +92,29 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
         deadLetterDeadline: () => context.getRemainingTimeInMillis() - reserveMs * LOG_SHARE_OF_RESERVE,
         deadLetters: await deadLetters,
         deadLetterPrefix: config.deadLetterPrefix,
-        onRequest: (_items, ms) => metrics.addMetric('BulkLatency', MetricUnit.Milliseconds, ms),
+        onRequest: (_items, ms) => metrics.addMetric(INGEST_METRICS.bulkLatency, MetricUnit.Milliseconds, ms),
       });
-      metrics.addMetric('RecordsIn', MetricUnit.Count, summary.recordsIn);
-      metrics.addMetric('RecordsIndexed', MetricUnit.Count, summary.indexed);
-      metrics.addMetric('RecordsRetried', MetricUnit.Count, summary.retried);
-      metrics.addMetric('RecordsDeadLettered', MetricUnit.Count, summary.deadLettered);
-      metrics.addMetric('ParseErrors', MetricUnit.Count, summary.parseErrors);
-      metrics.addMetric('InvalidUtf8Records', MetricUnit.Count, summary.invalidUtf8Records);
+      metrics.addMetric(INGEST_METRICS.recordsIn, MetricUnit.Count, summary.recordsIn);
+      metrics.addMetric(INGEST_METRICS.recordsIndexed, MetricUnit.Count, summary.indexed);
+      metrics.addMetric(INGEST_METRICS.recordsRetried, MetricUnit.Count, summary.retried);
+      metrics.addMetric(INGEST_METRICS.recordsDeadLettered, MetricUnit.Count, summary.deadLettered);
+      metrics.addMetric(INGEST_METRICS.parseErrors, MetricUnit.Count, summary.parseErrors);
+      metrics.addMetric(INGEST_METRICS.invalidUtf8Records, MetricUnit.Count, summary.invalidUtf8Records);
       if (summary.deadLettered > 0) logger.warn('dead letters written', { ...summary });
       else logger.info('batch done', { ...summary });
       return summary;
     } catch (err) {
-      logger.error('batch failed; Lambda retries the event, then sends it to the on-failure destination', err as Error);
       // Only DeliveryError leaves the handler: anything else (a client that
       // could not be made, a bug) still means "retry the whole event".
       throw err instanceof DeliveryError ? err : new DeliveryError(`ingest failed: ${(err as Error)?.message ?? String(err)}`, 0, { cause: err });
-    } finally {
-      if (!overrides.quiet) metrics.publishStoredMetrics();
-      else metrics.clearMetrics();
     }
   };
+  return withPowertools(ingest, {
+    logger,
+    metrics,
+    errorMessage: 'batch failed; Lambda retries the event, then sends it to the on-failure destination',
+    ...(overrides.quiet ? { quiet: true } : {}),
+  });
 }
 
 function delays(o: HandlerOverrides): { minDelayMs?: number; maxDelayMs?: number } {

@@ -6,7 +6,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createLogger, createMetrics } from '../shared/powertools.js';
+import { PARTITION_METRICS, SERVICES } from '../shared/metric-names.js';
+import { createLogger, createMetrics, withPowertools } from '../shared/powertools.js';
 import { addDailyPartitions, type DailyRunInput, type DailyRunSummary } from './add-partitions.js';
 import { createAthenaClient } from './athena.js';
 import { loadPartitionConfig, type PartitionConfig } from './config.js';
@@ -27,35 +28,32 @@ export interface PartitionHandlerOverrides {
 
 /** Builds a handler for a configuration; clients are made once, here. */
 export function createPartitionHandler(config: PartitionConfig, overrides: PartitionHandlerOverrides = {}): PartitionHandler {
-  const logger = createLogger('partitions');
-  if (overrides.quiet) logger.setLogLevel('SILENT');
-  const metrics = createMetrics('partitions');
+  const logger = createLogger(SERVICES.partitions, overrides.quiet);
+  const metrics = createMetrics(SERVICES.partitions);
   const athena = overrides.athena ?? createAthenaClient();
   const s3 = overrides.s3 ?? createS3Client();
   const now = overrides.now ?? (() => new Date());
 
-  return async (_event, context) => {
-    try {
-      const summary = await addDailyPartitions({
-        config,
-        athena,
-        s3,
-        now: now(),
-        remainingMs: () => context.getRemainingTimeInMillis(),
-        polling: { ...overrides.polling, onPoll: (state, id) => logger.debug('query state', { queryExecutionId: id, state }) },
-      });
-      metrics.addMetric('PartitionsAdded', MetricUnit.Count, summary.days.length);
-      metrics.addMetric('PartitionsBackfilled', MetricUnit.Count, summary.backfill.length);
-      logger.info('partitions added', { ...summary });
-      return summary;
-    } catch (err) {
-      logger.error('partition run failed; Lambda retries it, and the next daily run backfills what it missed', err as Error);
-      throw err;
-    } finally {
-      if (overrides.quiet) metrics.clearMetrics();
-      else metrics.publishStoredMetrics();
-    }
+  const run: PartitionHandler = async (_event, context) => {
+    const summary = await addDailyPartitions({
+      config,
+      athena,
+      s3,
+      now: now(),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      polling: { ...overrides.polling, onPoll: (state, id) => logger.debug('query state', { queryExecutionId: id, state }) },
+    });
+    metrics.addMetric(PARTITION_METRICS.partitionsAdded, MetricUnit.Count, summary.days.length);
+    metrics.addMetric(PARTITION_METRICS.partitionsBackfilled, MetricUnit.Count, summary.backfill.length);
+    logger.info('partitions added', { ...summary });
+    return summary;
   };
+  return withPowertools(run, {
+    logger,
+    metrics,
+    errorMessage: 'partition run failed; Lambda retries it, and the next daily run backfills what it missed',
+    ...(overrides.quiet ? { quiet: true } : {}),
+  });
 }
 
 let lambdaHandler: PartitionHandler | undefined;

@@ -11,7 +11,7 @@
  * - no Logs Insights query definitions without a log group, no alarm without a topic.
  */
 import { fileURLToPath } from 'node:url';
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -20,6 +20,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { InvocationType, Trigger } from 'aws-cdk-lib/triggers';
 import { CfnQueryDefinition, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -74,6 +75,19 @@ function pascal(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_m, _dash: string, c: string) => c.toUpperCase());
 }
 
+/**
+ * CDK's trigger provider (one per stack) trusts `lambda.amazonaws.com` with
+ * no condition; limit it to this account like every other role here
+ * (confused-deputy guard).
+ */
+function limitTriggerProviderTrust(stack: Stack): void {
+  const provider = stack.node.tryFindChild('AWSCDK.TriggerCustomResourceProviderCustomResourceProvider');
+  const role = provider?.node.tryFindChild('Role');
+  if (role instanceof CfnResource) {
+    role.addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', { StringEquals: { 'aws:SourceAccount': stack.account } });
+  }
+}
+
 /** Queryable flow logs: catalog, workgroup, saved queries, and the partitions kept current. */
 export class AthenaAnalytics extends Construct {
   readonly database: CfnDatabase;
@@ -91,6 +105,8 @@ export class AthenaAnalytics extends Construct {
   /** The partition function, unless partition projection is on. */
   readonly partitionFunction?: NodejsFunction;
   readonly partitionRole?: Role;
+  /** Runs {@link partitionFunction} once when the stack is created. */
+  readonly initialRun?: Trigger;
   /** The daily EventBridge rule that runs {@link partitionFunction}. */
   readonly schedule?: Rule;
   /** Errors of {@link partitionFunction}, to the alarm topic. */
@@ -222,6 +238,8 @@ export class AthenaAnalytics extends Construct {
         ],
       }),
     );
+    // Athena reads the `default` database for every query it starts, DDL included.
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'DefaultDatabase', actions: ['glue:GetDatabase'], resources: [stack.formatArn({ service: 'glue', resource: 'database', resourceName: 'default' })] }));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'ListDayFolders',
@@ -268,6 +286,16 @@ export class AthenaAnalytics extends Construct {
     // The workgroup must exist before the first run.
     fn.node.addDependency(this.workgroup);
     this.partitionFunction = fn;
+
+    // Day one: without this run Athena has no partition until the next 00:15 UTC.
+    // Asynchronous, so a slow or failed first run (Lambda retries it) never fails the deploy.
+    this.initialRun = new Trigger(this, 'InitialPartitionRun', {
+      handler: fn,
+      invocationType: InvocationType.EVENT,
+      executeAfter: [this.table, this.workgroup],
+      executeOnHandlerChange: false,
+    });
+    limitTriggerProviderTrust(stack);
 
     this.schedule = new Rule(this, 'PartitionSchedule', {
       description: 'Daily run of the flow-log partition function',

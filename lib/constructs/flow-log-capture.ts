@@ -5,7 +5,7 @@
  * Flow-log delivery: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html
  * and https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnFlowLog, type CfnFlowLogProps } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -110,6 +110,8 @@ export class FlowLogCapture extends Construct {
         logGroupName,
         retention: props.logGroup.retentionDays as RetentionDays,
         ...(encryptionKey ? { encryptionKey } : {}),
+        // Kept on delete; removed when its creation is rolled back, so the retry of a failed first deploy does not collide with the fixed name.
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
       // Confused-deputy guard: only flow logs of this account and region may assume the role.
       const deliveryRole = new Role(this, 'DeliveryRole', {
@@ -171,7 +173,8 @@ export class FlowLogCapture extends Construct {
         new PolicyStatement({
           sid: 'AWSLogDeliveryAclCheck',
           principals: [new ServicePrincipal('delivery.logs.amazonaws.com')],
-          actions: ['s3:GetBucketAcl'],
+          // Both, as the VPC user guide's policy for flow logs to S3 lists them.
+          actions: ['s3:GetBucketAcl', 's3:ListBucket'],
           resources: [bucket.bucketArn],
           conditions: sourceConditions,
         }),
@@ -195,6 +198,8 @@ export class FlowLogCapture extends Construct {
     const key = new Key(this, 'LogGroupKey', {
       description: `Encrypts the flow-log log group ${logGroupName}`,
       enableKeyRotation: true,
+      // Kept with the log group it encrypts.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
     key.addToResourcePolicy(

@@ -7,16 +7,18 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
-import { ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FilterPattern, LogGroup, SubscriptionFilter, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, SubscriptionFilter, type IFilterPattern, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
-import { filterPattern, formatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
+import { ConfigError } from '../../src/errors.js';
+import { fieldByName, formatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
+import type { IngestFilter } from '../config.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
 import { acknowledge, acknowledgeWildcardResource } from './nag.js';
 import { secureBucket } from './secure-bucket.js';
@@ -28,10 +30,40 @@ export const INGEST_ENTRY = fileURLToPath(new URL('../../lambdas/ingest/handler.
 /** Writes the GeoIP databases into the folder given with `--out`. */
 export const BUILD_GEO_SCRIPT = fileURLToPath(new URL('../../scripts/build-geo.mjs', import.meta.url));
 /** Where the bundle's `geo/` folder is on Lambda. */
-export const GEOIP_DIR = '/var/task/geo';
+export const GEOIP_DIR = DEFAULTS.geoipDir;
 
 // esbuild's ESM output has no `require`; CommonJS dependencies (the OpenSearch
 // client, Powertools' internals) still call it for Node built-ins.
+
+/**
+ * What a function in a VPC needs to manage its network interfaces: the EC2
+ * actions of the AWSLambdaVPCAccessExecutionRole managed policy.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+ */
+export const VPC_NETWORK_INTERFACE_ACTIONS: readonly string[] = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/**
+ * The subscription filter's pattern. `all` is the empty pattern: every event,
+ * whatever its number of fields (a space-delimited pattern would drop a
+ * malformed line before the parser could dead-letter it), and no
+ * `extractedFields` doubling the payload. `reject` is a term pattern on the
+ * action value, which no other field of a flow-log record can hold; it too
+ * adds no `extractedFields`.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+ */
+export function subscriptionPattern(filter: IngestFilter, format: FlowLogFormat): IFilterPattern {
+  if (filter === 'all') return FilterPattern.allEvents();
+  const action = fieldByName('action');
+  if (!format.fields.some((f) => f.name === action.name)) throw new ConfigError(`ingestFilter "reject" needs the ${action.name} field in the flow-log format`);
+  return FilterPattern.literal('"REJECT"');
+}
 
 export interface IngestFunctionProps {
   /** Log group whose records are indexed. */
@@ -52,9 +84,15 @@ export interface IngestFunctionProps {
   readonly timeoutSeconds?: number;
   /**
    * Most concurrent invocations, i.e. concurrent bulk writers the cluster sees.
-   * @default 4
+   * A reservation needs the account to keep 100 executions unreserved besides it.
+   * @default - none (throttling by the cluster is absorbed by per-item retries, Lambda's retries and the on-failure queue)
    */
   readonly reservedConcurrency?: number;
+  /**
+   * Events the subscription filter passes: every one, or only rejected traffic.
+   * @default 'all'
+   */
+  readonly filter?: IngestFilter;
   /** Retries of a failed asynchronous invocation, 0 to 2. @default 2 */
   readonly retryAttempts?: number;
   /** Seconds an event may wait for a retry. @default 21600 */
@@ -112,10 +150,14 @@ export class IngestFunction extends Construct {
     const deadLetterObjects = this.deadLetterBucket.arnForObjects(`${this.deadLetterPrefix}*`);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [deadLetterObjects] }));
     acknowledgeWildcardResource(this.role, deadLetterObjects, 'Dead letters are new objects with generated keys; the grant is s3:PutObject under the dead-letter prefix of this one bucket only.');
-    props.searchDomain.grantIngest(this.role);
-    acknowledgeWildcardResource(this.role, `${props.searchDomain.domainArn}/*`, 'OpenSearch HTTP paths (indices, _bulk, _index_template, _plugins/_ism) of this one domain; the actions are named, no es:* .');
+    const indexPrefix = props.indexPrefix ?? DEFAULTS.indexPrefix;
+    props.searchDomain.grantIngest(this.role, indexPrefix);
+    acknowledgeWildcardResource(this.role, `${props.searchDomain.domainArn}/${indexPrefix}-*`, 'The daily indices <indexPrefix>-YYYY.MM.DD of this one domain, created as days go by; every other path (_bulk, the two templates, the ISM policy) is named.');
     if (placement) {
-      this.role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      // The EC2 half of AWSLambdaVPCAccessExecutionRole: its logs half would
+      // allow writing to every log group. Lambda checks these at create time,
+      // and the function depends on the role's policy.
+      this.role.addToPrincipalPolicy(new PolicyStatement({ sid: 'VpcNetworkInterfaces', actions: [...VPC_NETWORK_INTERFACE_ACTIONS], resources: ['*'] }));
       this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
         vpc: placement.vpc,
         description: 'Ingest function: HTTPS to OpenSearch and S3',
@@ -134,7 +176,7 @@ export class IngestFunction extends Construct {
       architecture: LAMBDA_ARCHITECTURE,
       memorySize: props.memoryMiB ?? 1024,
       timeout: Duration.seconds(props.timeoutSeconds ?? 60),
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 4,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       role: this.role,
       logGroup,
       retryAttempts: props.retryAttempts ?? 2,
@@ -143,7 +185,7 @@ export class IngestFunction extends Construct {
       environment: {
         [INGEST_ENV.endpoint]: `https://${props.searchDomain.endpoint}`,
         [INGEST_ENV.auth]: 'aws-sigv4',
-        [INGEST_ENV.indexPrefix]: props.indexPrefix ?? DEFAULTS.indexPrefix,
+        [INGEST_ENV.indexPrefix]: indexPrefix,
         [INGEST_ENV.indexRetentionDays]: String(props.indexRetentionDays ?? DEFAULTS.indexRetentionDays),
         [INGEST_ENV.flowLogFormat]: formatString(props.format),
         [INGEST_ENV.deadLetterBucket]: this.deadLetterBucket.bucketName,
@@ -169,16 +211,14 @@ export class IngestFunction extends Construct {
     this.subscriptionFilter = new SubscriptionFilter(this, 'SubscriptionFilter', {
       logGroup: props.logGroup,
       destination: new LambdaDestination(this.function),
-      // Space-delimited pattern over the configured fields: matches every
-      // record and makes CloudWatch Logs hand over extractedFields.
-      filterPattern: FilterPattern.literal(filterPattern(props.format)),
+      filterPattern: subscriptionPattern(props.filter ?? 'all', props.format),
     });
 
     if (placement) {
       acknowledge(
         this.role,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        'AWSLambdaVPCAccessExecutionRole is the AWS-documented minimum for a function in a VPC; its network-interface actions do not support resource-level permissions.',
+        'AwsSolutions-IAM5[Resource::*]',
+        'The EC2 network-interface actions Lambda performs with the execution role for a function in a VPC (the EC2 part of AWSLambdaVPCAccessExecutionRole): the Describe actions take no resource ARN, and the interfaces Lambda creates have no ARN known before they exist.',
       );
     }
   }

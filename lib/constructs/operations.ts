@@ -6,14 +6,12 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools.js';
+import { INGEST_METRICS, METRICS_NAMESPACE, SERVICE_DIMENSION, SERVICES } from '../../lambdas/shared/metric-names.js';
 import type { IngestFunction } from './ingest-function.js';
-
-/** The Powertools `service` dimension the ingest function's metrics carry. */
-export const INGEST_SERVICE = 'ingest';
+import { secureTopic } from './secure-topic.js';
 
 export interface OperationsProps {
   /** Address subscribed to the alarm topic. @default - no subscription */
@@ -36,7 +34,7 @@ export class Operations extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsProps = {}) {
     super(scope, id);
-    this.topic = new Topic(this, 'AlarmTopic', { displayName: 'VPC flow logs alarms', enforceSSL: true });
+    this.topic = secureTopic(this, 'AlarmTopic', { displayName: 'VPC flow logs alarms' });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     this.output('AlarmTopicArn', this.topic.topicArn, 'SNS topic the alarms notify');
   }
@@ -45,9 +43,9 @@ export class Operations extends Construct {
   watchIngest(ingest: IngestFunction): void {
     const fn = ingest.function;
     this.alarm('IngestErrors', fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The ingest function failed invocations (Lambda retries them).');
-    // Throttles are expected in bursts (reserved concurrency protects the
-    // cluster and Lambda retries), so only 15 minutes of them alarm.
-    this.alarm('IngestThrottles', fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The ingest function has been throttled for 15 minutes: raise ingestReservedConcurrency or the cluster size.', 3);
+    // Throttles come in bursts (the account's concurrency, or a reservation)
+    // and Lambda retries them, so only 15 minutes of them alarm.
+    this.alarm('IngestThrottles', fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }), 1, 'The ingest function has been throttled for 15 minutes: raise the account concurrency quota or ingestReservedConcurrency, if set.', 3);
     this.alarm(
       'OnFailureQueueNotEmpty',
       ingest.onFailureQueue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
@@ -56,7 +54,7 @@ export class Operations extends Construct {
     );
     this.alarm(
       'DeadLettersWritten',
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: 'RecordsDeadLettered', dimensionsMap: { service: INGEST_SERVICE }, period: FIVE_MINUTES, statistic: 'Sum' }),
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: INGEST_METRICS.recordsDeadLettered, dimensionsMap: { [SERVICE_DIMENSION]: SERVICES.ingest }, period: FIVE_MINUTES, statistic: 'Sum' }),
       1,
       'Records that can never be indexed were written to the dead-letter bucket.',
     );
@@ -67,7 +65,15 @@ export class Operations extends Construct {
     if (ingest.securityGroup) this.output('IngestSecurityGroupId', ingest.securityGroup.securityGroupId, 'Security group of the ingest function: allow HTTPS from it on an existing VPC domain');
   }
 
-  /** Cluster red (and yellow), index writes blocked, free storage low. */
+  /**
+   * Cluster red (and yellow), index writes blocked, free storage low, JVM
+   * memory pressure, CPU, failed automated snapshots: the alarms AWS
+   * recommends, with its thresholds and periods
+   * (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/cloudwatch-alarms.html);
+   * the free-storage threshold comes from the sized volume. Written with the
+   * domain's own metric methods rather than cdk-monitoring-constructs: eight
+   * alarms on one topic do not need a dashboard framework and its dependency tree.
+   */
   watchDomain(domain: IDomain, options: DomainAlarmOptions = {}): void {
     this.alarm('ClusterRed', domain.metricClusterStatusRed({ period: Duration.minutes(1), statistic: 'Maximum' }), 1, 'At least one primary shard is unassigned.');
     if (options.yellow ?? true) {
@@ -82,6 +88,9 @@ export class Operations extends Construct {
       1,
       ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
     );
+    this.alarm('JvmMemoryPressureHigh', domain.metricJVMMemoryPressure({ period: Duration.minutes(1), statistic: 'Maximum' }), 95, 'JVM memory pressure has been at 95% or more for 3 minutes: the cluster may run out of memory; choose a larger instance type.', 3);
+    this.alarm('CpuHigh', domain.metricCPUUtilization({ period: Duration.minutes(15), statistic: 'Maximum' }), 80, 'CPU has been at 80% or more for 45 minutes: choose a larger instance type or add nodes.', 3);
+    this.alarm('AutomatedSnapshotFailed', domain.metricAutomatedSnapshotFailure({ period: Duration.minutes(1), statistic: 'Maximum' }), 1, 'An automated snapshot failed (often because the cluster is red).');
   }
 
   /** A stack output, named `id` exactly (no hash suffix), so scripts and docs can rely on it. */

@@ -10,6 +10,7 @@ import { AccountRootPrincipal, ArnPrincipal, Effect, PolicyDocument, PolicyState
 import { CfnResourcePolicy, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy, type AdvancedSecurityOptions, type CognitoOptions, type IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
+import { indexLayout } from '../../src/ingest/index-template.js';
 import { acknowledge } from './nag.js';
 import { AWS_DOMAIN_ENDPOINT, type ExistingDomainConfig, type NewDomainConfig, type VpcPlacementConfig } from '../config.js';
 
@@ -35,6 +36,22 @@ export interface SearchDomainProps {
   readonly cognitoDashboardsAuth?: CognitoOptions;
   /** Fine-grained access control, on a domain the app creates. @default - off */
   readonly fineGrainedAccessControl?: AdvancedSecurityOptions;
+}
+
+/**
+ * The paths the ingest function calls on the domain, as IAM resources: `_bulk`,
+ * its component and index templates, its ISM policy, and its daily indices.
+ * Names come from {@link indexLayout}, the function's own source of them.
+ */
+export function ingestResources(domainArn: string, indexPrefix: string): string[] {
+  const layout = indexLayout(indexPrefix, 1);
+  return [
+    `${domainArn}/_bulk`,
+    `${domainArn}/_component_template/${layout.componentName}`,
+    `${domainArn}/_index_template/${layout.templateName}`,
+    `${domainArn}/_plugins/_ism/policies/${layout.policyName}`,
+    `${domainArn}/${indexPrefix}-*`,
+  ];
 }
 
 /** The imported VPC and subnets that the domain and the ingest function share. */
@@ -73,6 +90,8 @@ export class SearchDomain extends Construct {
   readonly volumeSizeGiB?: number;
   /** Data node count, when the app created the domain. */
   readonly instanceCount?: number;
+  /** The security group of a domain the app created in a VPC. */
+  readonly securityGroup?: SecurityGroup;
   /** VPC and subnets that clients of the domain are placed in. */
   readonly vpcPlacement?: VpcPlacement;
 
@@ -109,10 +128,11 @@ export class SearchDomain extends Construct {
     const domainName = config.domainName ?? defaultDomainName(stack.stackName);
     // Written out rather than taken from the domain: the domain's own access policy cannot reference its attributes.
     const domainArn = newDomainArn(stack, config);
-    // Kept with the domain (which is kept when the stack is deleted).
-    const slowSearchLogGroup = new LogGroup(this, 'SlowSearchLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
-    const slowIndexLogGroup = new LogGroup(this, 'SlowIndexLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
-    const appLogGroup = new LogGroup(this, 'ErrorLogs', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    // Kept with the domain when the stack is deleted; deleted with it when its
+    // creation is rolled back, so a retry does not collide with a leftover.
+    const slowSearchLogGroup = new LogGroup(this, 'SlowSearchLogs', { retention, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+    const slowIndexLogGroup = new LogGroup(this, 'SlowIndexLogs', { retention, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+    const appLogGroup = new LogGroup(this, 'ErrorLogs', { retention, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
     // Our own resource policy instead of CDK's custom resource: no extra Lambda, and it carries source conditions.
     const logsPolicy = new CfnResourcePolicy(this, 'LogsResourcePolicy', {
       policyName: Names.uniqueResourceName(this, { maxLength: 255 }),
@@ -133,9 +153,12 @@ export class SearchDomain extends Construct {
       ),
     });
 
-    const securityGroups: ISecurityGroup[] | undefined = this.vpcPlacement
-      ? [new SecurityGroup(this, 'SecurityGroup', { vpc: this.vpcPlacement.vpc, description: 'OpenSearch domain: HTTPS from the ingest function only', allowAllOutbound: false })]
-      : undefined;
+    if (this.vpcPlacement) {
+      this.securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpc: this.vpcPlacement.vpc, description: 'OpenSearch domain: HTTPS from the ingest function only', allowAllOutbound: false });
+      // The kept domain keeps its network interfaces in this group: deleting it would fail (DependencyViolation).
+      this.securityGroup.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    }
+    const securityGroups: ISecurityGroup[] | undefined = this.securityGroup ? [this.securityGroup] : undefined;
     const [engine, version] = config.engineVersion.split('_') as [string, string];
     const domain = new Domain(this, 'Domain', {
       domainName,
@@ -163,7 +186,7 @@ export class SearchDomain extends Construct {
       suppressLogsResourcePolicy: true,
       enableVersionUpgrade: true,
       offPeakWindowEnabled: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       ...(props.cognitoDashboardsAuth ? { cognitoDashboardsAuth: props.cognitoDashboardsAuth } : {}),
       ...(props.fineGrainedAccessControl ? { fineGrainedAccessControl: props.fineGrainedAccessControl } : {}),
       ...(this.vpcPlacement && securityGroups ? { vpc: this.vpcPlacement.vpc, vpcSubnets: [{ subnets: [...this.vpcPlacement.subnets] }], securityGroups } : {}),
@@ -211,8 +234,8 @@ export class SearchDomain extends Construct {
    * ingest HTTP methods on this domain's paths, in its IAM policy and, for a
    * domain the app created, in the domain's access policy.
    */
-  grantIngest(grantee: IGrantable): void {
-    const resources = [`${this.domainArn}/*`];
+  grantIngest(grantee: IGrantable, indexPrefix: string): void {
+    const resources = ingestResources(this.domainArn, indexPrefix);
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...INGEST_HTTP_ACTIONS], resources }));
     if (this.createdDomain) {
       this.accessPolicy.addStatements(new PolicyStatement({ sid: 'IngestFunction', effect: Effect.ALLOW, principals: [grantee.grantPrincipal], actions: [...INGEST_HTTP_ACTIONS], resources }));

@@ -17,7 +17,8 @@ export interface SecureBucketProps {
 /**
  * A bucket with SSE-S3 encryption, every public-access block, a policy that
  * denies plain HTTP and TLS below 1.2, ACLs disabled (bucket owner enforced),
- * and `RETAIN`, so `cdk destroy` never deletes logs.
+ * and `RETAIN_ON_UPDATE_OR_DELETE` (CloudFormation's `RetainExceptOnCreate`):
+ * `cdk destroy` never deletes logs, and a failed first deploy leaves no bucket behind.
  *
  * SSE-S3 rather than SSE-KMS: log delivery, Athena and the ingest function
  * then need no key grants, and there is no per-request KMS charge.
@@ -29,7 +30,7 @@ export function secureBucket(scope: Construct, id: string, props: SecureBucketPr
     enforceSSL: true,
     minimumTLSVersion: 1.2,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     lifecycleRules: [{ id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }, ...(props.lifecycleRules ?? [])],
   });
   if (props.accessLogs) logAccess(bucket, props.accessLogs.bucket, props.accessLogs.prefix);

@@ -29,6 +29,17 @@ export const CONFIGS = {
     alarmEmail: 'ops@example.com',
   },
   cognitoSignIn: { vpcIds: [VPC_ID], dashboardsSignIn: 'cognito', dashboardsAdminEmail: 'admin@example.com' },
+  domainInVpcOneZone: { vpcIds: [VPC_ID], domainVpcId: VPC_ID, domainSubnetIds: ['subnet-0123456789abcdef0'] },
+  domainInVpcThreeZones: {
+    vpcIds: [VPC_ID],
+    domainVpcId: VPC_ID,
+    domainSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1', 'subnet-0123456789abcdef2'],
+    domainZoneAwareness: true,
+    domainAvailabilityZoneCount: 3,
+    domainInstanceCount: 3,
+    ingestFilter: 'reject',
+  },
+  kms: { vpcIds: [VPC_ID], logGroupKms: true, ingestReservedConcurrency: 5 },
 } as const satisfies Record<string, FlowLogsStackProps>;
 
 export interface Synthesized {

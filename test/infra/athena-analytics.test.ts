@@ -226,6 +226,18 @@ describe('AthenaAnalytics', () => {
       build().template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { [PARTITION_ENV.lookbackDays]: '7' } } });
     });
 
+    it('runs once on deploy, asynchronously, after the table and the workgroup exist (day one is queryable)', () => {
+      const { template, stack, athena } = build();
+
+      const triggers = Object.values(template.findResources('Custom::Trigger')) as { Properties: Record<string, unknown>; DependsOn?: string[] }[];
+      expect(triggers).toHaveLength(1);
+      expect(triggers[0]!.Properties).toMatchObject({ InvocationType: 'Event', HandlerArn: { Ref: expect.stringMatching(/^AthenaAnalyticsPartitionFunctionCurrentVersion/) } });
+      expect(triggers[0]!.DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(athena.table), stack.getLogicalId(athena.workgroup)]));
+      // CDK's trigger provider trusts Lambda in this account only, like every role of the app.
+      const providerRole = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('AWSCDKTrigger'))![1] as { Properties: { AssumeRolePolicyDocument: { Statement: { Condition?: unknown }[] } } };
+      expect(providerRole.Properties.AssumeRolePolicyDocument.Statement[0]!.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '123456789012' } });
+    });
+
     it('runs daily on an EventBridge schedule', () => {
       const { template } = build();
 
@@ -245,6 +257,10 @@ describe('AthenaAnalytics', () => {
       expect(bySid.get('AddPartitions')).toMatchObject({
         Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:CreatePartition', 'glue:BatchCreatePartition'],
         Resource: [arn('glue', 'catalog'), arn('glue', 'database/flowlogs'), arn('glue', 'table/flowlogs/vpc_flow_logs')],
+      });
+      // Athena looks up the `default` database for every query, DDL included.
+      expect(bySid.get('DefaultDatabase')).toMatchObject({ Action: 'glue:GetDatabase', Resource: arn('glue', 'database/default') });
+      expect(bySid.get('AddPartitions')).toMatchObject({
       });
       expect(bySid.get('ListDayFolders')).toMatchObject({
         Action: 's3:ListBucket',

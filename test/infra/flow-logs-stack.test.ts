@@ -35,7 +35,8 @@ describe('FlowLogsStack', () => {
       Object.values(template.findResources('AWS::KMS::Key')).flatMap((k) => (k as { Properties: { KeyPolicy: { Statement: unknown[] } } }).Properties.KeyPolicy.Statement),
     );
 
-    const bare = allStatements(template).filter((s) => s.Effect === 'Allow' && !keyStatements.has(s) && [s.Resource].flat().includes('*'));
+    // The EC2 network-interface actions Lambda needs in a VPC take no resource ARN they could be scoped to.
+    const bare = allStatements(template).filter((s) => s.Effect === 'Allow' && s.Sid !== 'VpcNetworkInterfaces' && !keyStatements.has(s) && [s.Resource].flat().includes('*'));
     expect(bare).toEqual([]);
   });
 
@@ -71,6 +72,16 @@ describe('FlowLogsStack', () => {
         if (!st.Principal?.Service) continue;
         expect(st.Condition?.StringEquals?.['aws:SourceAccount'], `${id} trusts ${JSON.stringify(st.Principal.Service)}`).toEqual({ Ref: 'AWS::AccountId' });
       }
+    }
+  });
+
+  it.each(configs)('keeps data on delete but lets a failed first deploy roll back completely: no plain Retain (%s)', (_name, props) => {
+    const resources = Object.entries(synthesize(props).template.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string }>);
+    const mustKeep = ['AWS::OpenSearchService::Domain', 'AWS::S3::Bucket', 'AWS::KMS::Key'];
+
+    expect(resources.filter(([, r]) => r.DeletionPolicy === 'Retain').map(([id]) => id)).toEqual([]);
+    for (const [id, r] of resources.filter(([, r]) => mustKeep.includes(r.Type))) {
+      expect({ id, policy: r.DeletionPolicy, replace: r.UpdateReplacePolicy }).toEqual({ id, policy: 'RetainExceptOnCreate', replace: 'Retain' });
     }
   });
 

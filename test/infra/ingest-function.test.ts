@@ -2,8 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { GEOIP_DIR } from '../../lib/constructs/ingest-function.js';
 import { INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
-import { DEFAULT_FORMAT, filterPattern, formatOf, formatString } from '../../src/format/flow-log-schema.js';
+import { formatOf, formatString } from '../../src/format/flow-log-schema.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
+/** The HTTP paths the ingest function uses (lambdas/shared/opensearch.ts), written out by hand for the default prefix. */
+const INGEST_PATHS = ['_bulk', '_component_template/vpcflowlogs-mappings', '_index_template/vpcflowlogs', '_plugins/_ism/policies/vpcflowlogs-retention', 'vpcflowlogs-*'];
 import { CONFIGS, VPC_ID, actionsOf, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 function ingestPolicy(s: ReturnType<typeof synthesize>): Statement[] {
@@ -31,10 +33,12 @@ describe('IngestFunction', () => {
     });
   });
 
-  it('defaults to 1024 MB, 60 s and a reserved concurrency of 4', () => {
-    const { template } = synthesize(CONFIGS.both);
+  it('defaults to 1024 MB, 60 s and no reserved concurrency (a new account has only 10 and must keep them unreserved)', () => {
+    const s = synthesize(CONFIGS.both);
 
-    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 60, ReservedConcurrentExecutions: 4 });
+    const fn = s.template.toJSON().Resources[idOf(s, s.stack.ingest!.function)];
+    expect(fn.Properties).toMatchObject({ MemorySize: 1024, Timeout: 60 });
+    expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('sets exactly the shared environment names, with the flow-log format from the shared field list', () => {
@@ -67,23 +71,25 @@ describe('IngestFunction', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ [INGEST_ENV.geoipEnabled]: 'false' }) } });
   });
 
-  it('subscribes to the flow-log log group with the space-delimited pattern of the configured format', () => {
-    const fields = ['version', 'account-id', 'srcaddr', 'dstaddr', 'log-status'];
-    const s = synthesize({ ...CONFIGS.both, logFormat: fields });
+  it('subscribes to every event of the flow-log log group (empty pattern), so a malformed line still reaches the parser and its dead letters', () => {
+    const s = synthesize({ ...CONFIGS.both, logFormat: ['version', 'account-id', 'srcaddr', 'dstaddr', 'log-status'] });
 
     s.template.resourceCountIs('AWS::Logs::SubscriptionFilter', 1);
     s.template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
-      FilterPattern: filterPattern(formatOf(fields)),
+      FilterPattern: '',
       LogGroupName: { Ref: idOf(s, s.stack.capture.logGroup!) },
       DestinationArn: { 'Fn::GetAtt': [idOf(s, s.stack.ingest!.function), 'Arn'] },
     });
-    expect(filterPattern(formatOf(fields))).toBe('[version, account_id, srcaddr, dstaddr, log_status]');
   });
 
-  it('uses the default format\'s pattern by default', () => {
-    const { template } = synthesize(CONFIGS.both);
+  it('passes only rejected traffic with ingestFilter "reject": a term pattern, so events carry no extractedFields', () => {
+    const { template } = synthesize({ ...CONFIGS.both, ingestFilter: 'reject' });
 
-    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { FilterPattern: filterPattern(DEFAULT_FORMAT) });
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { FilterPattern: '"REJECT"' });
+  });
+
+  it('refuses ingestFilter "reject" for a format without the action field', () => {
+    expect(() => synthesize({ ...CONFIGS.both, ingestFilter: 'reject', logFormat: ['version', 'srcaddr', 'dstaddr'] })).toThrow(/ingestFilter.*action/);
   });
 
   it('lets only CloudWatch Logs, for the flow-log log group, invoke the function', () => {
@@ -122,7 +128,7 @@ describe('IngestFunction', () => {
     const s = synthesize({ ...CONFIGS.both, deadLetterExpirationDays: 30 });
 
     const bucket = s.template.toJSON().Resources[idOf(s, s.stack.ingest!.deadLetterBucket)];
-    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(bucket.Properties).toMatchObject({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
@@ -135,19 +141,19 @@ describe('IngestFunction', () => {
       const s = synthesize(CONFIGS.both);
 
       const statements = ingestPolicy(s);
-      const byAction = Object.fromEntries(statements.map((st) => [actionsOf(st).join(','), flattenJoin(st.Resource as never)]));
+      const byAction = Object.fromEntries(statements.map((st) => [actionsOf(st).join(','), [st.Resource].flat().map(flattenJoin).join(' ')]));
       expect(byAction).toEqual({
         'logs:CreateLogStream,logs:PutLogEvents': `<${idOf(s, s.stack.ingest!.function.logGroup as never)}.Arn>`,
         's3:PutObject': `<${idOf(s, s.stack.ingest!.deadLetterBucket)}.Arn>/dead-letters/*`,
-        [INGEST_HTTP_ACTIONS.join(',')]: 'arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs/*',
+        [INGEST_HTTP_ACTIONS.join(',')]: INGEST_PATHS.map((path) => `arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs/${path}`).join(' '),
         'sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl': `<${idOf(s, s.stack.ingest!.onFailureQueue)}.Arn>`,
       });
       expect(statements.every((st) => st.Effect === 'Allow')).toBe(true);
     });
 
-    it('never use a wildcard action or a bare "*" resource', () => {
+    it('never use a wildcard action or a bare "*" resource, except the network-interface actions in a VPC', () => {
       for (const config of [CONFIGS.both, CONFIGS.existingDomain, CONFIGS.domainInVpc]) {
-        for (const st of ingestPolicy(synthesize(config))) {
+        for (const st of ingestPolicy(synthesize(config)).filter((s) => s.Sid !== 'VpcNetworkInterfaces')) {
           expect(actionsOf(st).filter((a) => a.includes('*'))).toEqual([]);
           expect([st.Resource].flat()).not.toContain('*');
         }
@@ -161,11 +167,17 @@ describe('IngestFunction', () => {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
 
-    it('add the VPC access policy and the domain subnets inside a VPC', () => {
+    it('add only the network-interface actions inside a VPC (no managed policy, so no logs:* on every log group), and the domain subnets', () => {
       const s = synthesize(CONFIGS.domainInVpc);
 
       const role = s.template.toJSON().Resources[idOf(s, s.stack.ingest!.role)];
-      expect(role.Properties.ManagedPolicyArns.map(flattenJoin)).toEqual(['arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']);
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      const eni = ingestPolicy(s).find((st) => st.Sid === 'VpcNetworkInterfaces');
+      // The EC2 actions of AWSLambdaVPCAccessExecutionRole, without its logs actions.
+      expect(actionsOf(eni!).sort()).toEqual(
+        ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:UnassignPrivateIpAddresses'],
+      );
+      expect(ingestPolicy(s).flatMap(actionsOf).filter((a) => a.startsWith('logs:'))).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
       s.template.hasResourceProperties('AWS::Lambda::Function', {
         VpcConfig: {
           SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],

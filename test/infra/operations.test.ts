@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools.js';
-import { CONFIGS, resourcesOf, synthesize } from '../helpers/flow-logs-stack.js';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metric-names.js';
+import { actionsOf, CONFIGS, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 interface AlarmProps {
   readonly MetricName: string;
@@ -27,13 +27,19 @@ describe('Operations', () => {
   it('alarms on ingest errors, throttles, the on-failure queue, dead letters, cluster red and yellow, blocked writes and free storage', () => {
     const all = alarms(CONFIGS.both);
 
-    expect(Object.keys(all).sort()).toEqual(['ClusterIndexWritesBlocked', 'ClusterRed', 'ClusterYellow', 'DeadLettersWritten', 'FreeStorageLow', 'IngestErrors', 'IngestThrottles', 'OnFailureQueueNotEmpty']);
+    expect(Object.keys(all).sort()).toEqual(
+      ['AutomatedSnapshotFailed', 'ClusterIndexWritesBlocked', 'ClusterRed', 'ClusterYellow', 'CpuHigh', 'DeadLettersWritten', 'FreeStorageLow', 'IngestErrors', 'IngestThrottles', 'JvmMemoryPressureHigh', 'OnFailureQueueNotEmpty'].sort(),
+    );
     expect(all.IngestErrors).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(all.IngestThrottles).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 1 });
     expect(all.OnFailureQueueNotEmpty).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(all.ClusterRed).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.red', Threshold: 1 });
     expect(all.ClusterYellow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.yellow', Threshold: 1 });
-    expect(all.FreeStorageLow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'FreeStorageSpace', ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 2560 });
+    expect(all.FreeStorageLow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'FreeStorageSpace', ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 19712 });
+    // AWS's recommended alarms (cloudwatch-alarms.html): JVM >= 95% 3 x 1 min, CPU >= 80% 3 x 15 min, snapshot failure >= 1.
+    expect(all.JvmMemoryPressureHigh).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'JVMMemoryPressure', Threshold: 95, Period: 60, EvaluationPeriods: 3, Statistic: 'Maximum' });
+    expect(all.CpuHigh).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'CPUUtilization', Threshold: 80, Period: 900, EvaluationPeriods: 3, Statistic: 'Maximum' });
+    expect(all.AutomatedSnapshotFailed).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'AutomatedSnapshotFailure', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   it('alarms when a record is dead-lettered, on the metric the ingest function emits', () => {
@@ -79,6 +85,24 @@ describe('Operations', () => {
     synthesize(CONFIGS.both).template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+
+  it.each(Object.entries(CONFIGS))('lets CloudWatch alarms of this account publish to every topic of the %s stack', (_name, config) => {
+    const { template } = synthesize(config);
+    const topics = Object.keys(resourcesOf(template, 'AWS::SNS::Topic'));
+    const policies = Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy')).map((r) => r.Properties as { Topics: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } });
+
+    expect(topics.length).toBeGreaterThan(0);
+    for (const topic of topics) {
+      // A topic policy replaces the default policy, so the Allow must be in the policy that covers the topic.
+      const statements = policies.filter((p) => p.Topics.some((t) => t.Ref === topic)).flatMap((p) => p.PolicyDocument.Statement);
+      const allow = statements.find((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
+      expect(allow, topic).toBeDefined();
+      expect(actionsOf(allow!)).toEqual(['sns:Publish']);
+      expect(allow!.Resource).toEqual({ Ref: topic });
+      expect(allow!.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+      expect(flattenJoin(allow!.Condition?.ArnLike?.['aws:SourceArn'])).toBe('arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*');
+    }
   });
 
   it('outputs the bucket, log group, domain endpoint, Dashboards URL, queue, ingest role and weekly report under fixed names', () => {

@@ -3,6 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultDomainName, INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
 import { CONFIGS, VPC_ID, actionsOf, allStatements, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
+/** The paths the ingest function calls (lambdas/shared/opensearch.ts), by hand: `_bulk`, its two templates, its ISM policy, its indices. */
+function ingestPaths(domainArn: string, prefix: string): string[] {
+  return [`${domainArn}/_bulk`, `${domainArn}/_component_template/${prefix}-mappings`, `${domainArn}/_index_template/${prefix}`, `${domainArn}/_plugins/_ism/policies/${prefix}-retention`, `${domainArn}/${prefix}-*`];
+}
+
 function domainOf(template: ReturnType<typeof synthesize>['template']): Record<string, unknown> {
   const domains = Object.values(resourcesOf(template, 'AWS::OpenSearchService::Domain'));
   expect(domains).toHaveLength(1);
@@ -43,7 +48,7 @@ describe('SearchDomain', () => {
       const ingest = policy.Statement.find((s) => s.Sid === 'IngestFunction');
       expect(ingest?.Principal).toEqual({ AWS: { 'Fn::GetAtt': [roleId, 'Arn'] } });
       expect(actionsOf(ingest!)).toEqual(INGEST_HTTP_ACTIONS);
-      expect(flattenJoin(ingest?.Resource)).toBe('arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs/*');
+      expect([ingest?.Resource].flat().map(flattenJoin)).toEqual(ingestPaths('arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs', 'vpcflowlogs'));
     });
 
     it('delegates admin access to this account\'s IAM policies by default, or to the configured principals', () => {
@@ -62,7 +67,8 @@ describe('SearchDomain', () => {
         DomainName: 'flowlogs',
         EngineVersion: 'OpenSearch_2.19',
         ClusterConfig: { InstanceType: 't3.small.search', InstanceCount: 2, DedicatedMasterEnabled: false, ZoneAwarenessEnabled: false, MultiAZWithStandbyEnabled: false },
-        EBSOptions: { EBSEnabled: true, VolumeSize: 10, VolumeType: 'gp3' },
+        // 10 million records a day x 151.5 bytes x 31 days x 2 copies x 1.45 x 1.2 = 152.2 GiB over 2 nodes.
+        EBSOptions: { EBSEnabled: true, VolumeSize: 77, VolumeType: 'gp3' },
       });
     });
 
@@ -104,17 +110,35 @@ describe('SearchDomain', () => {
     it('uses no custom resource for access or log policies (the only one imports the Dashboards saved objects)', () => {
       const { template } = synthesize(CONFIGS.both);
 
-      expect(JSON.stringify(template.toJSON()).match(/Custom::[A-Za-z]+/g)).toEqual(['Custom::DashboardsSavedObjects']);
-      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !id.startsWith('AthenaAnalytics') && !id.startsWith('DashboardsSetup'))).toEqual([
+      // The custom resources: the Athena construct's run of the partition function on deploy and the Dashboards import.
+      const custom = Object.values(template.toJSON().Resources as Record<string, { Type: string }>).filter((r) => r.Type.startsWith('Custom::'));
+      expect(custom.map((r) => r.Type).sort()).toEqual(['Custom::DashboardsSavedObjects', 'Custom::Trigger']);
+      expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => !/^(AthenaAnalytics|AWSCDKTrigger|DashboardsSetup)/.test(id))).toEqual([
         expect.stringMatching(/^IngestFunction/),
         expect.stringMatching(/^ReportFunction/),
       ]);
     });
 
-    it('keeps the domain when the stack is deleted', () => {
+    it('keeps the domain when the stack is deleted, but not when its creation is rolled back (RetainExceptOnCreate)', () => {
       const { template } = synthesize(CONFIGS.both);
 
-      template.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'Retain' });
+      template.hasResource('AWS::OpenSearchService::Domain', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('keeps the VPC domain\'s security group with the domain, so cdk destroy does not fail on a group still in use', () => {
+      const { template, stack } = synthesize(CONFIGS.domainInVpc);
+
+      const sg = stack.searchDomain!.securityGroup!;
+      const resource = template.toJSON().Resources[stack.getLogicalId(sg.node.defaultChild as never)];
+      expect(resource).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    });
+
+    it('scopes the ingest paths to a custom index prefix', () => {
+      const { template } = synthesize({ ...CONFIGS.both, indexPrefix: 'flows' });
+
+      const policy = domainOf(template).AccessPolicies as { Statement: Statement[] };
+      const ingest = policy.Statement.find((s) => s.Sid === 'IngestFunction');
+      expect([ingest?.Resource].flat().map(flattenJoin)).toEqual(ingestPaths('arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs', 'flows'));
     });
 
     it('places the domain in the configured subnets with a security group open to the ingest and report functions only', () => {
@@ -153,7 +177,7 @@ describe('SearchDomain', () => {
       const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('vpcflowlogs-*') && !JSON.stringify(s.Resource).includes('_dashboards'));
       expect(es).toHaveLength(1);
       expect(actionsOf(es[0]!)).toEqual(INGEST_HTTP_ACTIONS);
-      expect(flattenJoin(es[0]?.Resource)).toBe('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs/*');
+      expect([es[0]?.Resource].flat().map(flattenJoin)).toEqual(ingestPaths('arn:<AWS::Partition>:es:eu-west-1:<AWS::AccountId>:domain/flowlogs', 'vpcflowlogs'));
     });
 
     it('uses the given domain ARN for a custom endpoint', () => {
@@ -161,7 +185,7 @@ describe('SearchDomain', () => {
 
       const es = allStatements(template).filter((s) => actionsOf(s).some((a) => a.startsWith('es:')) && !JSON.stringify(s.Resource).includes('_dashboards'));
       expect(es.map((s) => s.Resource)).toEqual([
-        'arn:aws:es:eu-west-1:123456789012:domain/logs/*',
+        ingestPaths('arn:aws:es:eu-west-1:123456789012:domain/logs', 'vpcflowlogs'),
         ['arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*', 'arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*/*'],
       ]);
     });

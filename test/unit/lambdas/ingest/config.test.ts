@@ -34,3 +34,21 @@ describe('loadIngestConfig options', () => {
     expect(c.connection).toMatchObject({ compression: true, auth: 'basic', username: 'u', password: 'p' });
   });
 });
+
+describe('loadIngestConfig deploy defaults', () => {
+  it('signs for the region in an Amazon OpenSearch Service endpoint, not only the function\'s own region', () => {
+    const c = loadIngestConfig({ ...base, OPENSEARCH_ENDPOINT: 'https://vpc-logs-abc123.eu-central-1.es.amazonaws.com', AWS_REGION: 'us-east-1' });
+
+    expect(c.connection.region).toBe('eu-central-1');
+  });
+
+  it('falls back to AWS_REGION for a custom endpoint', () => {
+    expect(loadIngestConfig({ ...base, OPENSEARCH_ENDPOINT: 'https://search.example.com', AWS_REGION: 'eu-west-3' }).connection.region).toBe('eu-west-3');
+  });
+
+  it('looks for the bundled ASN data in the bundle\'s geo folder when only GEOIP_DATABASE is set', () => {
+    const c = loadIngestConfig({ ...base, GEOIP_DIR: undefined, GEOIP_DATABASE: '/opt/GeoLite2-City.mmdb' });
+
+    expect(c).toMatchObject({ geoipDir: '/var/task/geo', geoipDatabase: '/opt/GeoLite2-City.mmdb' });
+  });
+});
