@@ -53,6 +53,7 @@ export async function ingestEvent(event: unknown, deps: IngestDeps): Promise<Ing
   try {
     msg = decodeEvent(event);
   } catch (err) {
+    // Stryker disable next-line ConditionalExpression: decodeEvent throws nothing but DecodeError; a guard against a bug, unreachable by input
     if (!(err instanceof DecodeError)) throw err;
     const data = (event as { awslogs?: { data?: unknown } } | null)?.awslogs?.data;
     const letter: DeadLetter = { stage: 'decode', reason: err.message, ...(typeof data === 'string' ? { data } : {}) };
@@ -72,7 +73,9 @@ export async function ingestMessage(msg: DataMessage, deps: IngestDeps): Promise
     transport: deps.transport,
     maxBytes: deps.maxBytes,
     retryWindowMs: deps.retryWindowMs(),
+    // Stryker disable next-line ConditionalExpression: passing undefined leaves deliver's default just as leaving the key out does
     ...(deps.minDelayMs !== undefined ? { minDelayMs: deps.minDelayMs } : {}),
+    // Stryker disable next-line ConditionalExpression: as above
     ...(deps.maxDelayMs !== undefined ? { maxDelayMs: deps.maxDelayMs } : {}),
     ...(deps.onRequest ? { onRequest: deps.onRequest } : {}),
   });

@@ -39,6 +39,16 @@ describe('deadLetterKey', () => {
     expect(one).not.toBe(two);
   });
 
+  it('does not let the stream name and the event id run together', () => {
+    const one = deadLetterKey('dl/', [{ ...parseLetter('23'), logStream: 's1' }]);
+    const two = deadLetterKey('dl/', [{ ...parseLetter('3'), logStream: 's12' }]);
+    expect(one).not.toBe(two);
+  });
+
+  it('still gives a key under today for no letters', () => {
+    expect(deadLetterKey('dl/', [], new Date(Date.UTC(2027, 0, 5)))).toMatch(/^dl\/2027\/01\/05\/[0-9a-f]{32}\.ndjson$/);
+  });
+
   it('tells undecodable payloads apart by their data, and files them under today when they have no time', () => {
     const now = new Date(Date.UTC(2027, 0, 5, 12));
     const a = deadLetterKey('dl/', [{ stage: 'decode', reason: 'gzip: bad', data: 'AAAA' }], now);

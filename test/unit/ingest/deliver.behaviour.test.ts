@@ -149,7 +149,7 @@ describe('deliver, request-level failures', () => {
   it('says how far it got when OpenSearch stays unreachable: items pending, attempts made, the last error', async () => {
     const transport = requestScript([() => new Error('socket hang up')]);
 
-    const err = await deliver(items(3), { transport, ...fast, retryWindowMs: 60 }).catch((e: unknown) => e);
+    const err = await deliver(items(3), { transport, ...fast, retryWindowMs: 300 }).catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(DeliveryError);
     const attempts = transport.ids.length;

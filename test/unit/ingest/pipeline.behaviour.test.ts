@@ -3,12 +3,12 @@
  * hook, the backoff knobs reaching delivery, and what an undecodable event
  * leaves in the dead-letter bucket. Complements pipeline.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { ingestEvent, ingestMessage, type IngestDeps } from '../../../src/ingest/pipeline.js';
 import { RecordParser } from '../../../src/format/parse.js';
-import type { BulkItemResponse } from '../../../src/ingest/deliver.js';
+import type { BulkItemResponse, BulkTransport } from '../../../src/ingest/deliver.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../../helpers/events.js';
 import { memorySink, scriptedTransport } from '../../helpers/fakes.js';
 
@@ -29,6 +29,11 @@ function deps(answer: (id: string, attempt: number) => BulkItemResponse | Error 
   };
   return { d, transport, sink };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 describe('ingestMessage', () => {
   it('reports each bulk request to the metrics hook', async () => {
@@ -79,15 +84,23 @@ describe('ingestMessage', () => {
   });
 
   it('passes the backoff bounds to delivery', async () => {
-    // A 1 s first delay in a 300 ms window leaves room for two requests only; 1-5 ms delays for many.
-    const slow = deps(() => ({ status: 429 }), { minDelayMs: 1_000, maxDelayMs: 1_000, retryWindowMs: () => 300 });
-    const quick = deps(() => ({ status: 429 }), { minDelayMs: 1, maxDelayMs: 2, retryWindowMs: () => 300 });
+    // Fake time and no jitter: the gaps between requests are the delays themselves.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const times: number[] = [];
+    const { d } = deps(undefined, { minDelayMs: 10, maxDelayMs: 25, retryWindowMs: () => 100 });
+    const transport: BulkTransport = {
+      bulk: async () => {
+        times.push(performance.now());
+        return [{ status: 429 }];
+      },
+    };
 
-    await expect(ingestMessage(dataMessage([defaultRecord()]), slow.d)).rejects.toThrow(/still throttling/);
-    await expect(ingestMessage(dataMessage([defaultRecord()]), quick.d)).rejects.toThrow(/still throttling/);
+    const done = ingestMessage(dataMessage([defaultRecord()]), { ...d, transport }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1_000);
 
-    expect(slow.transport.requests).toHaveLength(2);
-    expect(quick.transport.requests.length).toBeGreaterThan(10);
+    expect(await done).toBeInstanceOf(Error);
+    expect(times.slice(1).map((t, i) => Math.round(t - times[i]!))).toEqual([10, 20, 25, 25, 20]);
   });
 });
 
@@ -109,6 +122,19 @@ describe('ingestEvent, undecodable events', () => {
     });
     expect(sink.byKey.get(s.deadLetterKey!)).toEqual([{ stage: 'decode', reason: s.decodeError }]);
     expect(transport.requests).toEqual([]);
+  });
+
+  it.each([
+    ['null', null],
+    ['an empty object', {}],
+    ['data that is a number', { awslogs: { data: 42 } }],
+  ])('dead-letters an event that is %s, keeping nothing that is not the raw data', async (_, event) => {
+    const { d, sink } = deps();
+
+    const s = await ingestEvent(event, d);
+
+    expect(s.messageType).toBe('UNDECODABLE');
+    expect(sink.byKey.get(s.deadLetterKey!)).toStrictEqual([{ stage: 'decode', reason: s.decodeError }]);
   });
 
   it('counts the records of a decoded event, control messages as none', async () => {
