@@ -140,12 +140,12 @@ describe('RecordParser, enrichment of a record', () => {
   it('writes every GeoIP key it is given, city and location included, for both sides', () => {
     const geo: GeoLookup = {
       metadata: { database: 'fake', databaseType: 'fake', buildEpoch: new Date(0), asnRanges: { v4: 0, v6: 0 }, loadMs: 0 },
-      lookup: (ip) => (ip === '203.0.113.9' ? undefined : { country: 'GB', city: 'Lon"don', location: { lat: 51.5, lon: -0.09 }, asn: 5089, asOrg: 'Virgin Media' }),
+      lookup: (ip) => (ip === '1.1.1.1' ? undefined : ip === '9.9.9.9' ? {} : { country: 'GB', city: 'Lon"don', location: { lat: 51.5, lon: -0.09 }, asn: 5089, asOrg: 'Virgin Media' }),
     };
     const parser = new RecordParser(DEFAULT_FORMAT, { geo });
 
     const doc = docOf(parser, defaultRecord({ srcaddr: '81.2.69.160', dstaddr: '52.95.110.1' }));
-    const noGeo = docOf(parser, defaultRecord({ srcaddr: '203.0.113.9', dstaddr: '10.0.1.5' }));
+    const noGeo = docOf(parser, defaultRecord({ srcaddr: '1.1.1.1', dstaddr: '9.9.9.9' }));
 
     expect(doc).toMatchObject({
       src_addr_scope: 'public',
@@ -161,6 +161,7 @@ describe('RecordParser, enrichment of a record', () => {
       dst_asn: 5089,
       dst_as_org: 'Virgin Media',
     });
+    // One address the database does not know, one it knows nothing about.
     expect(Object.keys(noGeo).filter((k) => k.startsWith('src_') || k.startsWith('dst_'))).toEqual(['src_addr_scope', 'dst_addr_scope']);
   });
 
@@ -174,6 +175,27 @@ describe('RecordParser, enrichment of a record', () => {
     const parser = new RecordParser(DEFAULT_FORMAT);
     docOf(parser, defaultRecord({ srcaddr: '10.0.0.1', dstaddr: '8.8.8.8' }));
     expect(docOf(parser, defaultRecord({ srcaddr: '8.8.4.4', dstaddr: '192.168.1.1' }))).toMatchObject({ src_addr_scope: 'public', dst_addr_scope: 'private' });
+  });
+});
+
+describe('RecordParser, made inside each test', () => {
+  // Parsers built while a test runs, so mutation testing sees these tests reach the constructor.
+  it('names the protocol of a default record', () => {
+    expect(docOf(new RecordParser(DEFAULT_FORMAT), defaultRecord({ protocol: 6 })).protocol_name).toBe('tcp');
+  });
+
+  it('lists the fields it expected when a record has the wrong number', () => {
+    const r = new RecordParser(parseFormatString('${srcaddr} ${bytes}')).parse('10.0.0.1');
+    expect(!r.ok && r.reason).toBe('expected 2 space-separated fields (srcaddr bytes), found 1');
+  });
+
+  it('reads a one-field record with a trailing newline', () => {
+    expect(docOf(new RecordParser(parseFormatString('${bytes}')), '42\n').bytes).toBe(42);
+  });
+
+  it('scopes dstaddr by itself, not by another address field after it', () => {
+    const p = new RecordParser(parseFormatString('${srcaddr} ${dstaddr} ${pkt-srcaddr} ${pkt-dstaddr}'));
+    expect(docOf(p, '8.8.8.8 10.0.0.1 10.0.0.2 8.8.4.4')).toMatchObject({ src_addr_scope: 'public', dst_addr_scope: 'private' });
   });
 });
 
@@ -197,7 +219,7 @@ describe('RecordParser, strings in the JSON it writes', () => {
   });
 
   it('writes ids and names as JSON strings the same way (jsonString)', () => {
-    for (const s of ['', 'plain', 'with space', 'q"uote', 'back\\slash', 'nl\n', 'é', '\ud800', '~', '\u001f']) {
+    for (const s of ['', 'plain', 'with space', 'q"uote', '"', 'back\\slash', '\\', 'nl\n', 'é', '\ud800', '~', '\u001f']) {
       expect(JSON.parse(Buffer.from(jsonString(s), 'utf8').toString('utf8'))).toBe(s);
     }
   });
