@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'opensearch/target/', 'coverage/', '.bench/', 'test/sql/target/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'opensearch/target/', 'coverage/', '.bench/', 'test/sql/target/', 'reports/', '.stryker-tmp*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

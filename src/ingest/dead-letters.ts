@@ -50,6 +50,7 @@ export function parseDeadLetters(text: string, source = 'input'): DeadLetter[] {
     } catch (err) {
       throw new DeadLetterFormatError(`${source}:${i + 1}: not a JSON dead letter: ${(err as Error).message}`);
     }
+    // Stryker disable next-line ConditionalExpression: a non-object has no string stage either; only null needs its own check
     if (typeof v !== 'object' || v === null || typeof (v as DeadLetter).stage !== 'string') {
       throw new DeadLetterFormatError(`${source}:${i + 1}: not a dead letter (no stage)`);
     }

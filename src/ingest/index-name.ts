@@ -14,8 +14,10 @@ export class DailyIndexNamer {
   forSeconds(sec: number): string {
     const day = Math.floor(sec / DAY_SECONDS);
     let name = this.cache.get(day);
+    // Stryker disable next-line ConditionalExpression: a cache; naming the day again gives the same name
     if (name === undefined) {
       name = this.prefix + '-' + new Date(day * DAY_SECONDS * 1000).toISOString().slice(0, 10).replaceAll('-', '.');
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: bounds the cache's memory only
       if (this.cache.size > 1000) this.cache.clear();
       this.cache.set(day, name);
     }
