@@ -26,6 +26,7 @@ import type { GeoLookup } from '../src/enrich/geoip.js';
 import { indexPattern } from '../src/ingest/index-name.js';
 import { REPORT_CATALOG, reportTable, type ReportId, type ReportRow, type ReportTable } from '../src/reports/catalog.js';
 import { renderWeeklyPage } from '../src/reports/html.js';
+import { savedObjectsNdjson } from '../src/reports/dashboards.js';
 import { collectWeeklyReport } from '../src/reports/weekly.js';
 import { DEFAULTS } from '../src/settings.js';
 import { openSearchSource } from '../lambdas/reports/opensearch-source.js';
@@ -281,7 +282,7 @@ async function writeWeeklyReport(client: Client, url: string, day: TrafficDay, d
   return path;
 }
 
-function printWhereToLook(url: string, deadLetterDir: string, keep: boolean, external: boolean, reportPath?: string): void {
+function printWhereToLook(url: string, deadLetterDir: string, keep: boolean, external: boolean, reportPath?: string, dashboardsPath?: string): void {
   const index = indexPattern(DEFAULTS.indexPrefix);
   const letters = readdirSync(deadLetterDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ndjson'));
   out();
@@ -289,6 +290,7 @@ function printWhereToLook(url: string, deadLetterDir: string, keep: boolean, ext
   out(`  OpenSearch     ${url}   (daily indices ${index}, e.g. fields srcaddr, dstport, action, src_country)`);
   out(`  dead letters   ${deadLetterDir}   (${letters.length === 0 ? 'empty: every record was indexed' : `${letters.length} file(s)`})`);
   if (reportPath) out(`  weekly report  ${reportPath}   (one self-contained HTML page: open it in a browser)`);
+  if (dashboardsPath) out(`  dashboards     ${dashboardsPath}   (saved objects: Dashboards Management > Saved objects > Import, or flowlogs dashboards --endpoint)`);
   if (keep || external) {
     out('  try');
     out(`    curl '${url}/${index}/_search?q=action:REJECT&size=3&pretty'`);
@@ -351,7 +353,10 @@ async function main(argv: string[]): Promise<void> {
     } finally {
       await client.close();
     }
-    printWhereToLook(engine.url, deadLetterDir, options.keep, !engine.running, reportPath);
+    // The saved objects the stack imports into Dashboards, for a Dashboards of your own.
+    const dashboardsPath = join(dirname(deadLetterDir), 'dashboards.ndjson');
+    writeFileSync(dashboardsPath, savedObjectsNdjson({ indexPrefix: DEFAULTS.indexPrefix }));
+    printWhereToLook(engine.url, deadLetterDir, options.keep, !engine.running, reportPath, dashboardsPath);
 
     if (options.keep && engine.running) {
       out();
