@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { parseDeadLetters, payloadsFromDeadLetters } from '../src/ingest/dead-letters.js';
 import type { DeadLetter } from '../src/ingest/bulk.js';
-import type { DataMessage } from '../src/ingest/decode.js';
+import type { DataMessage } from '../src/ingest/messages.js';
 import { INGEST_ENV } from '../src/settings.js';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';

@@ -10,7 +10,7 @@ import { paginateFilterLogEvents, type CloudWatchLogsClient } from '@aws-sdk/cli
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { gzipSync } from 'node:zlib';
 import { ConfigError } from '../src/errors.js';
-import type { DataMessage } from '../src/ingest/decode.js';
+import type { DataMessage } from '../src/ingest/messages.js';
 
 /** What to read back: a log group and a time range, `from` inclusive, `to` exclusive. */
 export interface LogGroupRange {

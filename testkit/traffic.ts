@@ -37,7 +37,7 @@
  * the only library call.
  */
 import { gzipSync } from 'node:zlib';
-import type { DataMessage, LogEvent } from '../src/ingest/decode.js';
+import type { DataMessage, LogEvent } from '../src/ingest/messages.js';
 import { FlowLogError } from '../src/errors.js';
 import { DEFAULT_FORMAT, formatVersion, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 

@@ -3,7 +3,7 @@
  * record that parses, one dead letter per record that does not. Pure: the
  * I/O lives behind the transport in src/ingest/deliver.ts.
  */
-import type { DataMessage, LogEvent } from './decode.js';
+import type { DataMessage, LogEvent } from './messages.js';
 import { documentId, streamKey } from './doc-id.js';
 import { DailyIndexNamer } from './index-name.js';
 import { jsonString, type BulkHead, type RecordParser } from '../format/parse.js';

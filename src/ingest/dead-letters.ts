@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DeadLetter } from './bulk.js';
-import type { DataMessage, LogEvent } from './decode.js';
+import type { DataMessage, LogEvent } from './messages.js';
 import { DeadLetterFormatError } from '../errors.js';
 import { isPlausibleMs } from '../format/parse.js';
 

@@ -9,32 +9,8 @@ import { DecodeError } from '../errors.js';
 import { EventIndex, scanDataMessage, scanDataMessageLazily, type LazyDataMessage } from './payload-scan.js';
 
 export type { LazyDataMessage } from './payload-scan.js';
+import type { ControlMessage, DataMessage, SubscriptionMessage } from './messages.js';
 
-/** One log event of a subscription payload. */
-export interface LogEvent {
-  readonly id: string;
-  readonly timestamp: number;
-  readonly message: string;
-}
-
-/** The decoded `awslogs.data` of a DATA_MESSAGE. */
-export interface DataMessage {
-  readonly messageType: 'DATA_MESSAGE';
-  readonly owner: string;
-  readonly logGroup: string;
-  readonly logStream: string;
-  readonly subscriptionFilters: readonly string[];
-  readonly logEvents: readonly LogEvent[];
-  /** Set when the payload held bytes that are not UTF-8 (decoded as U+FFFD). */
-  readonly invalidUtf8?: boolean;
-}
-
-/** CloudWatch's check that the destination is reachable; nothing to index. */
-export interface ControlMessage {
-  readonly messageType: 'CONTROL_MESSAGE';
-}
-
-export type SubscriptionMessage = DataMessage | ControlMessage;
 
 /**
  * Largest decompressed payload accepted: 24 MiB, from what CloudWatch Logs

@@ -14,7 +14,7 @@
  * which gives the same result or the proper error. Values it steps over are
  * checked for structure only (see {@link Cursor.skipString}).
  */
-import type { DataMessage, LogEvent } from './decode.js';
+import type { DataMessage, LogEvent } from './messages.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -10,7 +10,8 @@
  * next slice is made.
  */
 import { planBulk, type DeadLetter } from './bulk.js';
-import type { LazyPayloadDecoder, LazyDataMessage, ControlMessage } from './decode.js';
+import type { LazyPayloadDecoder, LazyDataMessage } from './decode.js';
+import type { ControlMessage } from './messages.js';
 import { deadLetterKey, type DeadLetterSink } from './dead-letters.js';
 import { deliver, describeError, type BulkPacer, type BulkTransport, type Deadline } from './deliver.js';
 import { DecodeError, DeliveryError } from '../errors.js';

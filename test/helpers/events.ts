@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import type { DataMessage, LogEvent } from '../../src/ingest/decode.js';
+import type { DataMessage, LogEvent } from '../../src/ingest/messages.js';
 
 /** A default-format record; override any field by its key. */
 export function defaultRecord(over: Partial<Record<string, string | number>> = {}): string {

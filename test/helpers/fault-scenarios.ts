@@ -11,7 +11,7 @@ import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { DeliveryError } from '../../src/errors.js';
 import type { DeadLetter } from '../../src/ingest/bulk.js';
 import { parseDeadLetters } from '../../src/ingest/dead-letters.js';
-import type { DataMessage } from '../../src/ingest/decode.js';
+import type { DataMessage } from '../../src/ingest/messages.js';
 import type { IngestHandler } from '../../lambdas/ingest/handler.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from './events.js';
 

@@ -8,7 +8,7 @@ import { bulkBody, chunkItems, planBulk } from '../../../src/ingest/bulk.js';
 import { DEFAULT_FORMAT, parseFormatString } from '../../../src/format/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { RecordParser } from '../../../src/format/parse.js';
-import type { DataMessage, LogEvent } from '../../../src/ingest/decode.js';
+import type { DataMessage, LogEvent } from '../../../src/ingest/messages.js';
 import { dataMessage, defaultRecord } from '../../helpers/events.js';
 
 const opts = { parser: new RecordParser(DEFAULT_FORMAT), namer: new DailyIndexNamer('vpcflowlogs') };

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { DataMessage } from '../../../src/ingest/decode.js';
+import type { DataMessage } from '../../../src/ingest/messages.js';
 import { DEFAULT_FORMAT, parseFormatString } from '../../../src/format/flow-log-schema.js';
 import { RecordParser } from '../../../src/format/parse.js';
 import { DEFAULT_INTERFACES, TrafficError, generateDay, toDataMessages, toSubscriptionEvents, type TrafficDay } from '../../../testkit/traffic.js';
