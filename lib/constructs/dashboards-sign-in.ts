@@ -85,8 +85,9 @@ export class DashboardsSignIn extends Construct {
         emailSubject: 'Your OpenSearch Dashboards account for VPC Flow Logs',
         emailBody: `You have been invited to the VPC Flow Logs dashboards. Sign in with {username} and the temporary password {####}, then choose a new password and set up an authenticator app. The sign-in address is the stack output DashboardsUrl.`,
       },
-      // Kept like the domain, whose Cognito settings point at it.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept like the domain, whose Cognito settings point at it; removed with it when the first
+      // deploy rolls back, so a retry does not meet a leftover pool (RetainExceptOnCreate).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.userPoolDomain = this.userPool.addDomain('SignInDomain', {

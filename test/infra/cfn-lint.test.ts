@@ -100,7 +100,8 @@ describe('ingest bundle', () => {
 
     // The report function's bundle (Vega, the inlined world map): one run against the same closed
     // port fails with the named ReportQueryError, and nothing is announced.
-    const reportAssets = assets.filter((d) => readFileSync(join(outdir, d, 'index.mjs'), 'utf8').includes('REPORT_TOPIC_ARN'));
+    // Only our functions' bundles are index.mjs (CDK's Trigger provider ships its own index.js).
+    const reportAssets = assets.filter((d) => existsSync(join(outdir, d, 'index.mjs')) && readFileSync(join(outdir, d, 'index.mjs'), 'utf8').includes('REPORT_TOPIC_ARN'));
     expect(reportAssets).toHaveLength(1);
     const reportScript = `
       const { handler } = await import(${JSON.stringify(join(outdir, reportAssets[0]!, 'index.mjs'))});

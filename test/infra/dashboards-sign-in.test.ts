@@ -34,8 +34,8 @@ describe('DashboardsSignIn (dashboardsSignIn: cognito)', () => {
     });
   });
 
-  it('keeps the user pool when the stack is deleted, like the domain that points at it', () => {
-    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+  it('keeps the user pool when the stack is deleted, like the domain that points at it, but not after a failed first deploy', () => {
+    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
   });
 
   it('has a hosted sign-in domain named after the domain and the account', () => {
