@@ -26,11 +26,10 @@ import { Client } from '@opensearch-project/opensearch';
 import Hjson from 'hjson';
 import maxmind, { type CountryResponse } from 'maxmind';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIngestConfig } from '../../lambdas/ingest/config.js';
-import { createIngestHandler } from '../../lambdas/ingest/handler.js';
 import { savedObjects, type SavedObject } from '../../src/reports/dashboards.js';
 import { generateDay, toSubscriptionEvents } from '../../testkit/traffic.js';
 import { dataUrls, NO_FILTERS, parseUrl, type DashboardContext, type TimeBounds } from '../helpers/dashboards-request.js';
+import { localIngestHandler } from '../helpers/local-ingest.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 import { renderSpec, withResponse } from '../helpers/vega.js';
 
@@ -186,16 +185,7 @@ const reportPanels = () => savedObjects({ indexPrefix: PREFIX }).filter((o) => o
 beforeAll(async () => {
   client = new Client({ node: opensearchUrl() });
   deadLetterDir = mkdtempSync(join(tmpdir(), 'dashboards-it-'));
-  const handler = createIngestHandler(
-    loadIngestConfig({
-      OPENSEARCH_ENDPOINT: opensearchUrl(),
-      OPENSEARCH_AUTH: 'none',
-      INDEX_PREFIX: PREFIX,
-      DEAD_LETTER_DIR: deadLetterDir,
-      ...(GEO ? { GEOIP_DIR: GEO_DIR } : { GEOIP_ENABLED: 'false' }),
-    }),
-    { quiet: true, minDelayMs: 5, maxDelayMs: 100 },
-  );
+  const handler = localIngestHandler(PREFIX, deadLetterDir, GEO ? GEO_DIR : undefined);
   for (const event of toSubscriptionEvents(day.streams, { batchSize: 1000 })) {
     expect(await handler(event, context)).toMatchObject({ deadLettered: 0, parseErrors: 0 });
   }

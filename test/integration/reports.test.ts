@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIngestConfig } from '../../lambdas/ingest/config.js';
-import { createIngestHandler } from '../../lambdas/ingest/handler.js';
 import { catalogReport, reportTable, STANDARD_REPORTS, type ReportId, type ReportTable } from '../../src/reports/catalog.js';
 import { generateDay, toSubscriptionEvents } from '../../testkit/traffic.js';
+import { localIngestHandler } from '../helpers/local-ingest.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
 const RECORDS = 20_000;
@@ -68,16 +67,7 @@ async function run(id: ReportId, top = 1000): Promise<ReportTable> {
 beforeAll(async () => {
   client = new Client({ node: opensearchUrl() });
   deadLetterDir = mkdtempSync(join(tmpdir(), 'reports-it-'));
-  const handler = createIngestHandler(
-    loadIngestConfig({
-      OPENSEARCH_ENDPOINT: opensearchUrl(),
-      OPENSEARCH_AUTH: 'none',
-      INDEX_PREFIX: PREFIX,
-      DEAD_LETTER_DIR: deadLetterDir,
-      ...(GEO ? { GEOIP_DIR: GEO_DIR } : { GEOIP_ENABLED: 'false' }),
-    }),
-    { quiet: true, minDelayMs: 5, maxDelayMs: 100 },
-  );
+  const handler = localIngestHandler(PREFIX, deadLetterDir, GEO ? GEO_DIR : undefined);
   const events = toSubscriptionEvents(day.streams, { batchSize: 1000 });
   // Two at a time, as two concurrent Lambda instances would.
   let next = 0;

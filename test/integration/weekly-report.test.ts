@@ -16,14 +16,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadIngestConfig } from '../../lambdas/ingest/config.js';
-import { createIngestHandler } from '../../lambdas/ingest/handler.js';
 import { loadReportConfig } from '../../lambdas/reports/config.js';
 import { createReportHandler, type ReportSummary } from '../../lambdas/reports/handler.js';
 import { REPORT_CATALOG } from '../../src/reports/catalog.js';
 import type { ReportPublisher } from '../../src/reports/weekly-run.js';
 import { generateDay, toSubscriptionEvents, type TrafficDay } from '../../testkit/traffic.js';
 import { hasChromium, visitPage, type PageVisit } from '../helpers/browser.js';
+import { localIngestHandler } from '../helpers/local-ingest.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -115,16 +114,7 @@ function sectionRows(id: string): Map<string, number> {
 beforeAll(async () => {
   client = new Client({ node: opensearchUrl() });
   deadLetterDir = mkdtempSync(join(tmpdir(), 'weekly-it-'));
-  const ingest = createIngestHandler(
-    loadIngestConfig({
-      OPENSEARCH_ENDPOINT: opensearchUrl(),
-      OPENSEARCH_AUTH: 'none',
-      INDEX_PREFIX: PREFIX,
-      DEAD_LETTER_DIR: deadLetterDir,
-      ...(GEO ? { GEOIP_DIR: GEO_DIR } : { GEOIP_ENABLED: 'false' }),
-    }),
-    { quiet: true, minDelayMs: 5, maxDelayMs: 100 },
-  );
+  const ingest = localIngestHandler(PREFIX, deadLetterDir, GEO ? GEO_DIR : undefined);
   for (const day of [week, before, earlier]) {
     for (const event of toSubscriptionEvents(day.streams, { batchSize: 1000 })) {
       const s = await ingest(event, context);
