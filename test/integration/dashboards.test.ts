@@ -17,7 +17,7 @@
  *   not with the project's enrichment code.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,7 +37,6 @@ const RECORDS = 8_000;
 const DATE = '2026-11-27';
 const PREFIX = `it-dashboards-${randomUUID().slice(0, 8)}`;
 const GEO_DIR = resolve(import.meta.dirname, '../../geo-data');
-const GEO = existsSync(join(GEO_DIR, 'stamp.json'));
 const context = { getRemainingTimeInMillis: () => 120_000 };
 // Rows a top-N panel asks for: 10, and every country for the map (independent literals, not the catalog's).
 const TOP = 10;
@@ -185,20 +184,18 @@ const reportPanels = () => savedObjects({ indexPrefix: PREFIX }).filter((o) => o
 beforeAll(async () => {
   client = new Client({ node: opensearchUrl() });
   deadLetterDir = mkdtempSync(join(tmpdir(), 'dashboards-it-'));
-  const handler = localIngestHandler(PREFIX, deadLetterDir, GEO ? GEO_DIR : undefined);
+  const handler = localIngestHandler(PREFIX, deadLetterDir, GEO_DIR);
   for (const event of toSubscriptionEvents(day.streams, { batchSize: 1000 })) {
     expect(await handler(event, context)).toMatchObject({ deadLettered: 0, parseErrors: 0 });
   }
   await client.indices.refresh({ index: `${PREFIX}-*` });
-  if (GEO) {
-    // @ip-location-db's DB-IP build stores { country_code } rather than MaxMind's { country: { iso_code } }.
-    const reader = await maxmind.open<CountryResponse>(join(GEO_DIR, 'dbip-country.mmdb'));
-    country = (ip) => {
-      const code = (reader.get(ip) as { country_code?: unknown } | null)?.country_code;
-      return typeof code === 'string' ? code : undefined;
-    };
-    network = asnTable([...new Set(lines.map((l) => l.srcaddr))].filter((ip) => country(ip) !== undefined));
-  }
+  // @ip-location-db's DB-IP build stores { country_code } rather than MaxMind's { country: { iso_code } }.
+  const reader = await maxmind.open<CountryResponse>(join(GEO_DIR, 'dbip-country.mmdb'));
+  country = (ip) => {
+    const code = (reader.get(ip) as { country_code?: unknown } | null)?.country_code;
+    return typeof code === 'string' ? code : undefined;
+  };
+  network = asnTable([...new Set(lines.map((l) => l.srcaddr))].filter((ip) => country(ip) !== undefined));
 }, 180_000);
 
 afterAll(async () => {
@@ -227,7 +224,6 @@ describe('Dashboards panels on the real OpenSearch', () => {
     expect(inRange.length).toBeLessThan(lines.length);
     for (const vis of reportPanels()) {
       const run = await runPanel(vis, NO_FILTERS);
-      if (!GEO && ['top-source-countries', 'top-source-networks', 'rejected-sources-by-country'].includes(run.id)) continue;
 
       check(run, expected(run.id, inRange));
       expect(run.drawn, run.id).toBeGreaterThan(0);
@@ -241,7 +237,6 @@ describe('Dashboards panels on the real OpenSearch', () => {
 
     for (const vis of reportPanels()) {
       const run = await runPanel(vis, filters);
-      if (!GEO && ['top-source-countries', 'top-source-networks', 'rejected-sources-by-country'].includes(run.id)) continue;
 
       check(run, expected(run.id, only));
     }
