@@ -19,7 +19,7 @@ import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler, type HandlerOverrides, type IngestHandler } from '../lambdas/ingest/handler.js';
 import { startOpenSearch, type RunningOpenSearch } from '../scripts/opensearch.mjs';
 import { startFaultProxy } from '../test/helpers/fault-proxy.js';
-import { invokeAll, numberedMessages, outcome, rebatched, subscriptionEvent, type Outcome } from '../test/helpers/fault-scenarios.js';
+import { invokeAll, mixedFaults, numberedMessages, outcome, rebatched, subscriptionEvent, type Outcome } from '../test/helpers/fault-scenarios.js';
 
 const { values } = parseArgs({ options: { records: { type: 'string', default: '100000' }, only: { type: 'string' } } });
 const RECORDS = Number(values.records);
@@ -95,16 +95,7 @@ async function main(): Promise<void> {
   try {
     if (want('proxy')) {
       const e = await normal();
-      const proxy = await startFaultProxy(e.url, {
-        dropBeforeForward: (n) => n % 11 === 3,
-        dropAfterForward: (n) => n % 13 === 5,
-        truncateAnswer: (n) => n % 17 === 7,
-        fail503: (n) => n % 19 === 2,
-        omitLastItem: (n) => n % 7 === 4,
-        throttleItem: (id, attempt) => attempt === 1 && id.charCodeAt(id.length - 1) % 5 === 0,
-        throttleAppliedItem: (id, attempt) => attempt <= 2 && id.charCodeAt(id.length - 2) % 7 === 0,
-        latencyMs: (n) => (n % 5 === 0 ? 300 : 0),
-      });
+      const proxy = await startFaultProxy(e.url, mixedFaults(300));
       const { messages, total } = numberedMessages(streams, perEvent, (n) => n % 997 === 0);
       await scenario('proxy-faults', proxy.url, async (h) => ({ total, ...(await sendAll(h.list, messages.map(subscriptionEvent))) }));
       await proxy.close();

@@ -14,6 +14,7 @@ import { parseDeadLetters } from '../../src/ingest/dead-letters.js';
 import type { DataMessage } from '../../src/ingest/messages.js';
 import type { IngestHandler } from '../../lambdas/ingest/handler.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from './events.js';
+import type { FaultPlan } from './fault-proxy.js';
 
 /** `perStream` records in each of `streams` streams; record n carries bytes = n, so the engine can tell them apart. */
 export function numberedMessages(streams: number, perStream: number, bad: (n: number) => boolean = () => false): { messages: DataMessage[]; total: number } {
@@ -150,6 +151,25 @@ export async function outcome(client: Client, index: string, total: number, dead
     else if (!lettered.has(n)) lost++;
   }
   return { recordsIn: total, indexedOnce, duplicated, deadLettered: lettered.size, reasons, lost };
+}
+
+/**
+ * Every fault the proxy knows, each on its own rhythm of request numbers or item ids, so that a
+ * run meets them all and in combination: drops before and after OpenSearch applied a request,
+ * cut answers, 503s, missing items, 429s on items (some of them in fact applied), and latency.
+ * The integration test and `npm run soak` run the same mix.
+ */
+export function mixedFaults(latencyMs: number): FaultPlan {
+  return {
+    dropBeforeForward: (n) => n % 11 === 3,
+    dropAfterForward: (n) => n % 13 === 5,
+    truncateAnswer: (n) => n % 17 === 7,
+    fail503: (n) => n % 19 === 2,
+    omitLastItem: (n) => n % 7 === 4,
+    throttleItem: (id, attempt) => attempt === 1 && id.charCodeAt(id.length - 1) % 5 === 0,
+    throttleAppliedItem: (id, attempt) => attempt <= 2 && id.charCodeAt(id.length - 2) % 7 === 0,
+    latencyMs: (n) => (n % 5 === 0 ? latencyMs : 0),
+  };
 }
 
 export { subscriptionEvent };

@@ -29,7 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savedObjects, type SavedObject } from '../../src/reports/dashboards.js';
 import { generateDay, toSubscriptionEvents } from '../../testkit/traffic.js';
 import { dataUrls, NO_FILTERS, parseUrl, type DashboardContext, type TimeBounds } from '../helpers/dashboards-request.js';
-import { localIngestHandler } from '../helpers/local-ingest.js';
+import { localIngestHandler, removeIngested } from '../helpers/local-ingest.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 import { renderSpec, withResponse } from '../helpers/vega.js';
 
@@ -200,10 +200,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!client) return;
-  await client.indices.delete({ index: `${PREFIX}-*` } as never).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_index_template/${PREFIX}` }).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_component_template/${PREFIX}-mappings` }).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_plugins/_ism/policies/${PREFIX}-retention` }).catch(() => undefined);
+  await removeIngested(client, PREFIX);
   await client.close();
   rmSync(deadLetterDir, { recursive: true, force: true });
 });

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIngestConfig } from '../../lambdas/ingest/config.js';
 import { createIngestHandler, type HandlerOverrides } from '../../lambdas/ingest/handler.js';
 import { DeliveryError } from '../../src/errors.js';
-import { startFaultProxy, type FaultPlan } from '../helpers/fault-proxy.js';
-import { invokeAll, numberedMessages, outcome, rebatched, subscriptionEvent } from '../helpers/fault-scenarios.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { invokeAll, mixedFaults, numberedMessages, outcome, rebatched, subscriptionEvent } from '../helpers/fault-scenarios.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
 const PREFIX = 'it-faults';
@@ -105,16 +105,7 @@ describe('the layout install', () => {
 });
 
 describe('every record indexed exactly once or dead-lettered, never lost', () => {
-  const plan: FaultPlan = {
-    dropBeforeForward: (n) => n % 11 === 3,
-    dropAfterForward: (n) => n % 13 === 5,
-    truncateAnswer: (n) => n % 17 === 7,
-    fail503: (n) => n % 19 === 2,
-    omitLastItem: (n) => n % 7 === 4,
-    throttleItem: (id, attempt) => attempt === 1 && id.charCodeAt(id.length - 1) % 5 === 0,
-    throttleAppliedItem: (id, attempt) => attempt <= 2 && id.charCodeAt(id.length - 2) % 7 === 0,
-    latencyMs: (n) => (n % 5 === 0 ? 200 : 0),
-  };
+  const plan = mixedFaults(200);
 
   it('through drops, cut answers, 503s, 429s (some applied), missing items, latency, and redelivery 3x interleaved and re-batched', async () => {
     const proxy = await startFaultProxy(opensearchUrl(), plan);

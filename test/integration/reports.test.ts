@@ -12,7 +12,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogReport, reportTable, STANDARD_REPORTS, type ReportId, type ReportTable } from '../../src/reports/catalog.js';
 import { generateDay, toSubscriptionEvents } from '../../testkit/traffic.js';
-import { localIngestHandler } from '../helpers/local-ingest.js';
+import { localIngestHandler, removeIngested } from '../helpers/local-ingest.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
 const RECORDS = 20_000;
@@ -83,10 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!client) return;
-  await client.indices.delete({ index: `${PREFIX}-*` } as never).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_index_template/${PREFIX}` }).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_component_template/${PREFIX}-mappings` }).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_plugins/_ism/policies/${PREFIX}-retention` }).catch(() => undefined);
+  await removeIngested(client, PREFIX);
   await client.close();
   rmSync(deadLetterDir, { recursive: true, force: true });
 });

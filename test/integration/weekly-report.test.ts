@@ -22,7 +22,7 @@ import { REPORT_CATALOG } from '../../src/reports/catalog.js';
 import type { ReportPublisher } from '../../src/reports/weekly-run.js';
 import { generateDay, toSubscriptionEvents, type TrafficDay } from '../../testkit/traffic.js';
 import { visitPage, type PageVisit } from '../helpers/browser.js';
-import { localIngestHandler } from '../helpers/local-ingest.js';
+import { localIngestHandler, removeIngested } from '../helpers/local-ingest.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -152,10 +152,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!client) return;
-  await client.indices.delete({ index: `${PREFIX}-*` } as never).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_index_template/${PREFIX}` }).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_component_template/${PREFIX}-mappings` }).catch(() => undefined);
-  await client.transport.request({ method: 'DELETE', path: `/_plugins/_ism/policies/${PREFIX}-retention` }).catch(() => undefined);
+  await removeIngested(client, PREFIX);
   await client.close();
   rmSync(deadLetterDir, { recursive: true, force: true });
   stored = [];
