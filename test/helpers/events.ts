@@ -49,3 +49,20 @@ export function dataMessage(messages: readonly string[], opts: { logGroup?: stri
 export function subscriptionEvent(payload: unknown): CloudWatchLogsEvent {
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
 }
+
+/**
+ * What the payload scanner must give for `text`: JSON.parse's message reduced to the fields the
+ * scanner keeps, parsed from the UTF-8 bytes the scanner reads (a lone surrogate becomes U+FFFD
+ * there). `subscriptionFilters` is [] where the payload lacks it, as the scanner gives (nothing reads it).
+ */
+export function viaJsonParse(text: string): unknown {
+  const m = JSON.parse(Buffer.from(text, 'utf8').toString('utf8')) as Record<string, unknown>;
+  return {
+    messageType: m.messageType,
+    owner: m.owner,
+    logGroup: m.logGroup,
+    logStream: m.logStream,
+    subscriptionFilters: m.subscriptionFilters ?? [],
+    logEvents: (m.logEvents as Record<string, unknown>[]).map((e) => ({ id: e.id, timestamp: e.timestamp, message: e.message })),
+  };
+}

@@ -6,20 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EventIndex, scanDataMessage, scanDataMessageLazily } from '../../../src/ingest/payload-scan.js';
-import { dataMessage, defaultRecord } from '../../helpers/events.js';
-
-/** What JSON.parse gives, reduced to the fields the scanner keeps. */
-function viaJsonParse(text: string): unknown {
-  const m = JSON.parse(text) as { messageType: string; owner: string; logGroup: string; logStream: string; subscriptionFilters?: string[]; logEvents: { id: string; timestamp: number; message: string }[] };
-  return {
-    messageType: m.messageType,
-    owner: m.owner,
-    logGroup: m.logGroup,
-    logStream: m.logStream,
-    subscriptionFilters: m.subscriptionFilters ?? [],
-    logEvents: m.logEvents.map((e) => ({ id: e.id, timestamp: e.timestamp, message: e.message })),
-  };
-}
+import { dataMessage, defaultRecord, viaJsonParse } from '../../helpers/events.js';
 
 const scan = (text: string) => scanDataMessage(Buffer.from(text, 'utf8'));
 const msg = dataMessage([defaultRecord(), defaultRecord({ bytes: 5 })]);

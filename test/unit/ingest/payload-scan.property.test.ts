@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanDataMessage } from '../../../src/ingest/payload-scan.js';
+import { viaJsonParse } from '../../helpers/events.js';
 
 const RUNS = 2_000;
 
@@ -105,21 +106,6 @@ const dataMessage = fc
     ),
   );
 
-/** What the scanner must give: JSON.parse's message with the keys decode keeps. */
-function reference(textJson: string): unknown {
-  // Parsed from the bytes the scanner reads: a lone surrogate left by a cut becomes U+FFFD in UTF-8.
-  const m = JSON.parse(Buffer.from(textJson, 'utf8').toString('utf8')) as Record<string, unknown>;
-  return {
-    messageType: m.messageType,
-    owner: m.owner,
-    logGroup: m.logGroup,
-    logStream: m.logStream,
-    // Nothing reads it; the scanner gives [] where the payload lacks it.
-    subscriptionFilters: m.subscriptionFilters ?? [],
-    logEvents: (m.logEvents as Record<string, unknown>[]).map((e) => ({ id: e.id, timestamp: e.timestamp, message: e.message })),
-  };
-}
-
 /**
  * `json` with every string's content replaced by `x` (a string ends at a quote not escaped by a
  * backslash, as JSON's grammar says): valid JSON exactly when `json`'s structure is valid,
@@ -149,7 +135,7 @@ describe('scanDataMessage against JSON.parse', () => {
         const scanned = scanDataMessage(Buffer.from(json, 'utf8'));
         if (scanned !== undefined) {
           answered++;
-          expect(scanned).toStrictEqual(reference(json));
+          expect(scanned).toStrictEqual(viaJsonParse(json));
         }
       }),
       { numRuns: RUNS },
@@ -164,7 +150,7 @@ describe('scanDataMessage against JSON.parse', () => {
       fc.property(dataMessage, extra, fc.integer(), (m, more, style) => {
         const json = writeJson({ ...more, ...m }, style);
         const scanned = scanDataMessage(Buffer.from(json, 'utf8'));
-        if (scanned !== undefined) expect(scanned).toStrictEqual(reference(json));
+        if (scanned !== undefined) expect(scanned).toStrictEqual(viaJsonParse(json));
       }),
       { numRuns: RUNS },
     );
@@ -194,7 +180,7 @@ describe('scanDataMessage against JSON.parse', () => {
         }
         const scanned = scanDataMessage(Buffer.from(broken, 'utf8'));
         if (!structured) expect(scanned).toBeUndefined();
-        if (valid && scanned !== undefined) expect(scanned).toStrictEqual(reference(broken));
+        if (valid && scanned !== undefined) expect(scanned).toStrictEqual(viaJsonParse(broken));
       }),
       { numRuns: RUNS },
     );

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanDataMessage } from '../../../src/ingest/payload-scan.js';
-import { dataMessage, defaultRecord } from '../../helpers/events.js';
-
-/** What JSON.parse gives, reduced to the fields the scanner keeps. */
-function viaJsonParse(text: string): unknown {
-  const m = JSON.parse(text) as { messageType: string; owner: string; logGroup: string; logStream: string; subscriptionFilters?: string[]; logEvents: { id: string; timestamp: number; message: string }[] };
-  return {
-    messageType: m.messageType,
-    owner: m.owner,
-    logGroup: m.logGroup,
-    logStream: m.logStream,
-    subscriptionFilters: m.subscriptionFilters ?? [],
-    logEvents: m.logEvents.map((e) => ({ id: e.id, timestamp: e.timestamp, message: e.message })),
-  };
-}
+import { dataMessage, defaultRecord, viaJsonParse } from '../../helpers/events.js';
 
 const withExtracted = (msg: ReturnType<typeof dataMessage>) => ({
   ...msg,
