@@ -16,7 +16,7 @@ describe('flowlogs transform', () => {
     // 198.18.0.10 is in 198.18.0.0/15, benchmarking (RFC 2544); protocol 6 is tcp; the _id is the
     // first 12 bytes of sha256("/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0<event id>") in base64url
     // (id scheme 2; transform writes no index, so it takes the current scheme), computed with
-    //   printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0375800000000' | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
+    //   printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0%s' 375800000000 | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
     const doc = (dstport: number, action: string): string =>
       `{"version":2,"account_id":"012345678901","interface_id":"eni-0a1b2c3d4e5f60718","srcaddr":"198.18.0.10","dstaddr":"10.0.1.5",` +
       `"srcport":44321,"dstport":${dstport},"protocol":6,"packets":10,"bytes":8400,"start":1795824000,"end":1795824060,"action":"${action}","log_status":"OK",` +

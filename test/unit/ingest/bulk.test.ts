@@ -31,7 +31,7 @@ describe('planBulk', () => {
     const plan = planBulk(dataMessage([defaultRecord(), late]), { ...opts, idScheme });
 
     // Scheme 2 (the current one, taken while unknown) for event 375800000000, computed with
-    //   printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0375800000000' | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
+    //   printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0%s' 375800000000 | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
     // and scheme 1 for event 375800000001: the first 12 base64url characters of
     //   sha256('/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all'), then the event id.
     expect(plan.items.map((i) => [i.index, i.id])).toEqual([

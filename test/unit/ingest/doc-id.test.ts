@@ -6,7 +6,7 @@ const EVENT = '31953106606966983378809025079804211143289615424298221568';
 const NEXT = '31953106606966983378809025079804211143289615424298221569';
 
 // Expected ids computed outside this code, with the shell:
-//   printf '/vpc/flow-logs\0eni-1-all\0<event id>' | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
+//   printf '/vpc/flow-logs\0eni-1-all\0%s' <event id> | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
 // (the first 12 bytes of SHA-256, in base64url), and for scheme 1 with
 //   node -e 'crypto.createHash("sha256").update("/vpc/flow-logs\0eni-1-all").digest("base64url").slice(0,12)' + the event id.
 describe('StreamIds', () => {

@@ -54,7 +54,7 @@ describe('ingestEvent', () => {
   it('writes each dead letter under a key of its own record, the same however the records are batched', async () => {
     const messages = [defaultRecord(), 'not a record', defaultRecord({ bytes: 3 }), 'also bad'];
     // The third record's _id (event 375800000002, id scheme 2), computed with
-    // printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0375800000002' | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
+    // printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0%s' 375800000002 | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
     const refuse = (id: string) => (id === 'ktlbz7OPH8HMXKqx' ? { status: 400, error: 'mapper_parsing_exception: dstport' } : { status: 201 });
     const whole = deps(refuse);
     const s1 = await ingestEvent(subscriptionEvent(dataMessage(messages)), whole.d);
