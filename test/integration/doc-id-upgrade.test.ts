@@ -100,7 +100,7 @@ describe('document ids across the upgrade', () => {
     expect(await idsIn(NEW_DAY)).toEqual([NEW_ID]);
   });
 
-  it('keeps the ids when `flowlogs replay` re-drives saved events and dead letters days later', () => {
+  it('keeps the ids when `flowlogs replay` re-drives saved events and dead letters days later', async () => {
     const saved = join(tmp, 'saved.ndjson');
     writeFileSync(saved, JSON.stringify(oldDayEvent) + '\n' + JSON.stringify(newDayEvent) + '\n');
     // A dead letter the previous release wrote for the old day's record (stage index, say a 429 storm).
@@ -112,6 +112,8 @@ describe('document ids across the upgrade', () => {
 
     expect(r.stdout).toMatch(/replayed: 3 indexed, 0 dead-lettered again/);
     expect(r.status).toBe(0);
+    expect(await idsIn(OLD_DAY)).toEqual([OLD_ID]);
+    expect(await idsIn(NEW_DAY)).toEqual([NEW_ID]);
   });
 
   it('leaves one document per event in each index after every redelivery', async () => {
