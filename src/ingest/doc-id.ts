@@ -8,7 +8,7 @@
  * the on-failure queue, `flowlogs replay` days later) must get the id it was
  * first written under, or it would be indexed twice.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * `1`: the 12-character stream key plus the 56-digit event id (68 characters),
@@ -75,24 +75,25 @@ export function documentId(key: string, eventId: string): string {
 export const HASHED_ID_CHARS = 16;
 
 /**
- * Ids of the events of one log stream, under one scheme. The group and stream
- * are hashed once per batch: a scheme-2 id then costs one copy of the hash
- * state and one short update per record, and equals
+ * Ids of the events of one log stream, under one scheme. A scheme-2 id is
  * `sha256(logGroup + "\0" + logStream + "\0" + eventId)` in base64url, first
- * 16 characters. Log group names cannot hold a NUL, so the input is unambiguous.
+ * 16 characters; log group names cannot hold a NUL, so the input is
+ * unambiguous. One-shot `crypto.hash` over the joined string measured about
+ * twice as fast as copying a hash state primed with group and stream once per
+ * batch (a Hash object and a copy per record cost more than hashing ~100 bytes).
  */
 export class StreamIds {
   private readonly legacyKey: string;
-  private readonly prefix: Hash;
+  private readonly prefix: string;
 
   constructor(logGroup: string, logStream: string) {
     this.legacyKey = streamKey(logGroup, logStream);
-    this.prefix = createHash('sha256').update(logGroup).update('\0').update(logStream).update('\0');
+    this.prefix = logGroup + '\0' + logStream + '\0';
   }
 
   /** The `_id` of the event `eventId` under `scheme`. */
   id(scheme: DocIdScheme, eventId: string): string {
     if (scheme === LEGACY_DOC_ID_SCHEME) return documentId(this.legacyKey, eventId);
-    return this.prefix.copy().update(eventId).digest('base64url').slice(0, HASHED_ID_CHARS);
+    return hash('sha256', this.prefix + eventId, 'base64url').slice(0, HASHED_ID_CHARS);
   }
 }
