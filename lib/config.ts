@@ -141,7 +141,7 @@ export interface FlowLogsProps {
   readonly expectedDailyRecords?: number;
   /**
    * gp3 volume per data node, GiB. At least what {@link expectedDailyRecords} needs.
-   * @default - sized from expectedDailyRecords (94 GiB per node for the defaults)
+   * @default - sized from expectedDailyRecords (77 GiB per node for the defaults)
    */
   readonly domainVolumeSizeGiB?: number;
   /**

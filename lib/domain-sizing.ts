@@ -18,12 +18,13 @@
 
 /**
  * Bytes one flow-log record takes in the index, primary copy, on disk: measured
- * on 200,000 default-format records after a force-merge, with the document id
- * the ingest function writes today (a 12-character hash of log group and stream
- * plus the 56-digit event id). A 16-character id (a 96-bit hash of group, stream
- * and event id) measured 151.5 bytes; until ids change, size for what they are.
+ * on 200,000 default-format records (../shared/bench/gen.mjs, seed 1) after a
+ * force-merge with `npx tsx bench/index-size.ts`, with the document ids new
+ * indices get (scheme 2: 16 characters, a 96-bit hash of group, stream and event
+ * id). Indices created before that scheme keep their 68-character ids until
+ * they age out, at 186.9 bytes a record (see docs/deploy.md, "Upgrading").
  */
-export const INDEXED_BYTES_PER_RECORD = 185.5;
+export const INDEXED_BYTES_PER_RECORD = 151.8;
 
 /** AWS's simplified storage factor: 1.1 / 0.95 / 0.8, rounded up. */
 export const AWS_STORAGE_FACTOR = 1.45;

@@ -15,7 +15,8 @@ import { RecordParser } from '../../src/format/parse.js';
 import { DeliveryError } from '../../src/errors.js';
 import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
 import { fileDeadLetterSink, s3DeadLetterSink } from '../shared/dead-letter-sinks.js';
-import { clientTransport, createOpenSearchClient, ensureIndexLayout } from '../shared/opensearch.js';
+import { clientIndexMetaSource, clientTransport, createOpenSearchClient, ensureIndexLayout } from '../shared/opensearch.js';
+import { IndexIdSchemes } from '../../src/ingest/index-id-schemes.js';
 import { INGEST_METRICS, SERVICES } from '../shared/metric-names.js';
 import { createLogger, createMetrics, withPowertools } from '../shared/powertools.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
@@ -55,6 +56,10 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
   // What this instance learns about the cluster's pace, kept across invocations.
   const pacer = overrides.pacer ?? new BulkPacer({ maxBytes: config.bulkMaxBytes, ...delays(overrides) });
   const decoder = new LazyPayloadDecoder();
+  // Which ids each daily index holds, looked up once per index by this
+  // instance, after the template install (so an index still to be created
+  // will get the current scheme from the template just installed).
+  const idSchemes = new IndexIdSchemes(clientIndexMetaSource(clientPromise), delays(overrides));
   const reserveMs = overrides.reserveMs ?? RESERVE_MS;
   const deadLetters: Promise<DeadLetterSink> = config.deadLetterBucket
     ? import('@aws-sdk/client-s3').then(({ S3Client }) => s3DeadLetterSink(new S3Client({}), config.deadLetterBucket!))
@@ -85,6 +90,7 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
       const summary = await ingestEvent(event, {
         parser,
         namer,
+        idSchemes,
         decoder,
         transport,
         pacer,

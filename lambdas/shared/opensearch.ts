@@ -9,6 +9,7 @@ import type { TransportRequestOptions, TransportRequestParams, TransportRequestP
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { httpStatusOf, type BulkItemResponse, type BulkTransport, type Deadline } from '../../src/ingest/deliver.js';
 import type { IndexLayout } from '../../src/ingest/index-template.js';
+import type { IndexMetaAnswer, IndexMetaSource } from '../../src/ingest/index-id-schemes.js';
 
 /** How to reach the cluster. */
 export interface OpenSearchConnection {
@@ -80,6 +81,29 @@ export function clientTransport(client: Client): BulkTransport {
         const r = Object.values(entry)[0] ?? { status: 0 };
         return r.error ? { status: r.status, error: `${r.error.type ?? 'error'}: ${r.error.reason ?? ''}` } : { status: r.status };
       });
+    },
+  };
+}
+
+/**
+ * Reads a daily index's mapping `_meta` (its document id scheme):
+ * `GET /<index>/_mapping?filter_path=*.mappings._meta`, so the answer is a few
+ * bytes rather than the whole mapping. The ingest role's IAM grant on
+ * `<indexPrefix>-*` covers the path; with fine-grained access control the
+ * role needs `indices:admin/mappings/get` (src/reports/opensearch-roles.ts).
+ */
+export function clientIndexMetaSource(client: Client | Promise<Client>): IndexMetaSource {
+  return {
+    async indexMeta(index, { timeoutMs }): Promise<IndexMetaAnswer> {
+      try {
+        const res = await requestWithin(await client, { method: 'GET', path: `/${encodeURIComponent(index)}/_mapping`, querystring: { filter_path: '*.mappings._meta' } }, timeoutMs);
+        // {} when the index has no _meta; otherwise { "<index>": { "mappings": { "_meta": {...} } } }.
+        const entry = Object.values((res.body ?? {}) as Record<string, { mappings?: { _meta?: unknown } }>)[0];
+        return entry?.mappings?._meta !== undefined ? { exists: true, meta: entry.mappings._meta } : { exists: true };
+      } catch (err) {
+        if (httpStatusOf(err) === 404) return { exists: false };
+        throw err;
+      }
     },
   };
 }

@@ -152,7 +152,7 @@ export class IngestFunction extends Construct {
     acknowledgeWildcardResource(this.role, deadLetterObjects, 'Dead letters are new objects with generated keys; the grant is s3:PutObject under the dead-letter prefix of this one bucket only.');
     const indexPrefix = props.indexPrefix ?? DEFAULTS.indexPrefix;
     props.searchDomain.grantIngest(this.role, indexPrefix);
-    acknowledgeWildcardResource(this.role, `${props.searchDomain.domainArn}/${indexPrefix}-*`, 'The daily indices <indexPrefix>-YYYY.MM.DD of this one domain, created as days go by; every other path (_bulk, the two templates, the ISM policy) is named.');
+    acknowledgeWildcardResource(this.role, `${props.searchDomain.domainArn}/${indexPrefix}-*`, 'The daily indices <indexPrefix>-YYYY.MM.DD of this one domain (their documents and, for the id scheme, their _mapping), created as days go by; every other path (_bulk, the two templates, the ISM policy) is named.');
     if (placement) {
       // The EC2 half of AWSLambdaVPCAccessExecutionRole: its logs half would
       // allow writing to every log group. Lambda checks these at create time,

@@ -4,7 +4,7 @@
  * I/O lives behind the transport in src/ingest/deliver.ts.
  */
 import type { DataMessage, LogEvent } from './messages.js';
-import { documentId, streamKey } from './doc-id.js';
+import { CURRENT_DOC_ID_SCHEME, StreamIds, type DocIdScheme } from './doc-id.js';
 import { DailyIndexNamer } from './index-name.js';
 import { jsonString, type BulkHead, type RecordParser } from '../format/parse.js';
 
@@ -52,25 +52,54 @@ export interface BulkItem {
 export interface BulkPlan {
   readonly items: BulkItem[];
   readonly deadLetters: DeadLetter[];
+  /**
+   * Indices whose id scheme `idScheme` did not know: their items carry
+   * current-scheme ids, which may be wrong. Learn their schemes and plan again.
+   */
+  readonly unknownSchemes: ReadonlySet<string>;
 }
 
 /** Options of {@link planBulk}. */
 export interface PlanOptions {
   readonly parser: RecordParser;
   readonly namer: DailyIndexNamer;
+  /**
+   * The id scheme of a daily index, `undefined` when not known yet
+   * (src/ingest/index-id-schemes.ts).
+   * @default - every index takes the current scheme (for callers that write no index, such as `flowlogs transform`)
+   */
+  readonly idScheme?: (index: string) => DocIdScheme | undefined;
 }
 
-/** The action line of the record being planned; one per payload, refilled per record. */
+const currentScheme = (): DocIdScheme => CURRENT_DOC_ID_SCHEME;
+
+/**
+ * The action line of the record being planned; one per payload, refilled per
+ * record. The id is made once the index is known, as the index fixes the scheme.
+ */
 class IndexAction implements BulkHead {
-  // Stryker disable next-line StringLiteral: planBulk sets id before every use
+  // Stryker disable next-line StringLiteral: planBulk sets eventId before every use
+  eventId = '';
+  // Stryker disable next-line StringLiteral: line() sets id before it is read
   id = '';
   timestampMs = 0;
   // Stryker disable next-line StringLiteral: line() sets index before it is read
   index = '';
-  constructor(readonly namer: DailyIndexNamer) {}
+  readonly unknown = new Set<string>();
+  constructor(
+    readonly namer: DailyIndexNamer,
+    readonly ids: StreamIds,
+    readonly schemeOf: (index: string) => DocIdScheme | undefined,
+  ) {}
 
   line(startSec: number | null): string {
     this.index = this.namer.forSeconds(startSec ?? Math.floor(this.timestampMs / 1000));
+    let scheme = this.schemeOf(this.index);
+    if (scheme === undefined) {
+      this.unknown.add(this.index);
+      scheme = CURRENT_DOC_ID_SCHEME;
+    }
+    this.id = this.ids.id(scheme, this.eventId);
     return '{"index":{"_index":"' + this.index + '","_id":' + jsonString(this.id) + '}}\n';
   }
 }
@@ -88,10 +117,9 @@ function replacements(s: string): number {
  * payload had bytes that were not UTF-8 (`msg.invalidUtf8`), each document
  * counts the U+FFFD characters the decoder put in their place.
  */
-export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): BulkPlan {
+export function planBulk(msg: DataMessage, { parser, namer, idScheme = currentScheme }: PlanOptions): BulkPlan {
   const items: BulkItem[] = [];
   const deadLetters: DeadLetter[] = [];
-  const key = streamKey(msg.logGroup, msg.logStream);
   const origin: Origin = { owner: msg.owner, logGroup: msg.logGroup, logStream: msg.logStream };
   // Only what a letter can carry and a replay can use: a malformed event's
   // fields are kept when they have the right type.
@@ -103,14 +131,14 @@ export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): Bulk
     ...(typeof event?.timestamp === 'number' && Number.isFinite(event.timestamp) ? { timestamp: event.timestamp } : {}),
     ...(typeof event?.message === 'string' ? { message: event.message } : {}),
   });
-  const action = new IndexAction(namer);
+  const action = new IndexAction(namer, new StreamIds(msg.logGroup, msg.logStream), idScheme);
   for (const event of msg.logEvents as readonly (LogEvent | null | undefined)[]) {
     if (typeof event?.message !== 'string' || typeof event.id !== 'string' || event.id === '') {
       deadLetters.push(letter(event, 'log event lacks a string id or message'));
       continue;
     }
     const time = typeof event.timestamp === 'number' ? event.timestamp : undefined;
-    action.id = documentId(key, event.id);
+    action.eventId = event.id;
     action.timestampMs = time ?? Number.NaN;
     const r = parser.toBulkLines(event.message, time, action, msg.invalidUtf8 ? replacements(event.message) : 0);
     if (!r.ok) {
@@ -119,7 +147,7 @@ export function planBulk(msg: DataMessage, { parser, namer }: PlanOptions): Bulk
     }
     items.push({ id: action.id, index: action.index, lines: r.value, event, origin });
   }
-  return { items, deadLetters };
+  return { items, deadLetters, unknownSchemes: action.unknown };
 }
 
 /** Groups items into `_bulk` bodies of at most `maxBytes` each (an item larger than the bound travels alone). */

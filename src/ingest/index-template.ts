@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { ENRICHMENT_FIELDS } from '../format/document.js';
 import { FLOW_LOG_FIELDS } from '../format/flow-log-schema.js';
 import { indexPattern } from './index-name.js';
+import { CURRENT_DOC_ID_SCHEME, DOC_ID_SCHEME_META_KEY } from './doc-id.js';
 
 type Mapping = Record<string, unknown>;
 
@@ -69,7 +70,9 @@ export function indexLayout(prefix: string, retentionDays: number): IndexLayout 
       },
       // strict: a document with a key the mapping does not know is refused
       // (and dead-lettered) rather than silently widening the mapping.
-      mappings: { dynamic: 'strict', properties: mappingProperties() },
+      // _meta: each index created from this template says which document ids
+      // it holds, and keeps them for life (src/ingest/index-id-schemes.ts).
+      mappings: { dynamic: 'strict', _meta: { [DOC_ID_SCHEME_META_KEY]: CURRENT_DOC_ID_SCHEME }, properties: mappingProperties() },
     },
   };
   const body = JSON.stringify(component);

@@ -16,6 +16,7 @@ import { deadLetterKey, type DeadLetterSink } from './dead-letters.js';
 import { deliver, describeError, type BulkPacer, type BulkTransport, type Deadline } from './deliver.js';
 import { DecodeError, DeliveryError } from '../errors.js';
 import type { DailyIndexNamer } from './index-name.js';
+import type { IndexIdSchemes } from './index-id-schemes.js';
 import type { RecordParser } from '../format/parse.js';
 
 /** Events planned and delivered at a time. */
@@ -28,6 +29,8 @@ const LETTER_WRITES_IN_FLIGHT = 16;
 export interface IngestDeps {
   readonly parser: RecordParser;
   readonly namer: DailyIndexNamer;
+  /** The id scheme of each daily index, learnt once per index by the instance (src/ingest/index-id-schemes.ts). */
+  readonly idSchemes: IndexIdSchemes;
   /** The instance's decoder (its buffers are reused from one event to the next). */
   readonly decoder: LazyPayloadDecoder;
   readonly transport: BulkTransport;
@@ -93,6 +96,7 @@ export async function ingestEvent(event: unknown, deps: IngestDeps): Promise<Ing
 /** Ingests a decoded DATA_MESSAGE a slice at a time. */
 export async function ingestMessage(msg: LazyDataMessage, deps: IngestDeps): Promise<IngestSummary> {
   const slice = deps.sliceEvents ?? SLICE_EVENTS;
+  const options = { parser: deps.parser, namer: deps.namer, idScheme: (index: string) => deps.idSchemes.schemeOf(index) };
   let indexed = 0;
   let retried = 0;
   let parseErrors = 0;
@@ -101,7 +105,14 @@ export async function ingestMessage(msg: LazyDataMessage, deps: IngestDeps): Pro
   let firstKey: string | undefined;
   for (let from = 0; from < msg.eventCount; from += slice) {
     const logEvents = msg.events(from, Math.min(msg.eventCount, from + slice));
-    const plan = planBulk({ ...msg, logEvents }, deps);
+    const part = { ...msg, logEvents };
+    let plan = planBulk(part, options);
+    if (plan.unknownSchemes.size > 0) {
+      // A day not seen before by this instance: learn its scheme, then make
+      // the ids again (once per index per instance, so the second plan is rare).
+      await deps.idSchemes.learn(plan.unknownSchemes, deps.deadline);
+      plan = planBulk(part, options);
+    }
     if (msg.invalidUtf8) invalidUtf8Records += plan.items.reduce((n, item) => n + (item.event.message.includes('\uFFFD') ? 1 : 0), 0);
     const result = await deliver(plan.items, { transport: deps.transport, pacer: deps.pacer, deadline: deps.deadline, ...(deps.onRequest ? { onRequest: deps.onRequest } : {}) });
     indexed += result.indexed;

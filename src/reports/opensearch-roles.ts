@@ -35,7 +35,7 @@ export function securityRoles(indexPrefix: string): Readonly<Record<typeof INGES
   const indices = [`${indexPrefix}-*`];
   return {
     [INGEST_ROLE]: {
-      description: 'VPC flow logs ingest function: _bulk into the daily indices, and the index templates and ISM policy it installs',
+      description: 'VPC flow logs ingest function: _bulk into the daily indices, their id scheme, and the index templates and ISM policy it installs',
       cluster_permissions: [
         // _bulk is a cluster-level action; the per-index writes are checked below.
         'indices:data/write/bulk',
@@ -43,7 +43,8 @@ export function securityRoles(indexPrefix: string): Readonly<Record<typeof INGES
         'indices:admin/index_template/*',
         'cluster:admin/opendistro/ism/policy/*',
       ],
-      index_permissions: [{ index_patterns: indices, allowed_actions: ['create_index', 'write'] }],
+      // mappings/get: the document id scheme a daily index declares (src/ingest/index-id-schemes.ts).
+      index_permissions: [{ index_patterns: indices, allowed_actions: ['create_index', 'write', 'indices:admin/mappings/get'] }],
     },
     [READER_ROLE]: {
       description: 'VPC flow logs readers (report function, Dashboards users): search the daily indices',

@@ -4,7 +4,10 @@ import { GEOIP_DIR } from '../../lib/constructs/ingest-function.js';
 import { INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
 import { formatOf, formatString } from '../../src/format/flow-log-schema.js';
 import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
-/** The HTTP paths the ingest function uses (lambdas/shared/opensearch.ts), written out by hand for the default prefix. */
+/**
+ * The HTTP paths the ingest function uses (lambdas/shared/opensearch.ts), written out by hand for the default prefix.
+ * `vpcflowlogs-*` covers the daily indices and their `/_mapping` (the id scheme lookup, GET).
+ */
 const INGEST_PATHS = ['_bulk', '_component_template/vpcflowlogs-mappings', '_index_template/vpcflowlogs', '_plugins/_ism/policies/vpcflowlogs-retention', 'vpcflowlogs-*'];
 import { CONFIGS, VPC_ID, actionsOf, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
@@ -149,6 +152,18 @@ describe('IngestFunction', () => {
         'sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl': `<${idOf(s, s.stack.ingest!.onFailureQueue)}.Arn>`,
       });
       expect(statements.every((st) => st.Effect === 'Allow')).toBe(true);
+    });
+
+    it('let the function GET a daily index\'s mapping (its document id scheme), and no other prefix\'s', () => {
+      const statements = ingestPolicy(synthesize(CONFIGS.both));
+      // IAM's wildcard: "*" matches any characters, "/" included.
+      const allows = (action: string, path: string) =>
+        statements.some((st) => actionsOf(st).includes(action) && [st.Resource].flat().map(flattenJoin).some((r) => new RegExp(`^${r.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(path)));
+      const arn = (path: string) => `arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/flowlogs/${path}`;
+
+      expect(allows('es:ESHttpGet', arn('vpcflowlogs-2026.12.02/_mapping'))).toBe(true);
+      expect(allows('es:ESHttpGet', arn('other-2026.12.02/_mapping'))).toBe(false);
+      expect(allows('es:ESHttpGet', arn('_mapping'))).toBe(false);
     });
 
     it('never use a wildcard action or a bare "*" resource, except the network-interface actions in a VPC', () => {

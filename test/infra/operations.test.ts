@@ -35,7 +35,7 @@ describe('Operations', () => {
     expect(all.OnFailureQueueNotEmpty).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(all.ClusterRed).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.red', Threshold: 1 });
     expect(all.ClusterYellow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'ClusterStatus.yellow', Threshold: 1 });
-    expect(all.FreeStorageLow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'FreeStorageSpace', ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 24064 }); // a quarter of 94 GiB, in MiB
+    expect(all.FreeStorageLow).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'FreeStorageSpace', ComparisonOperator: 'LessThanOrEqualToThreshold', Threshold: 19712 }); // a quarter of 77 GiB, in MiB
     // AWS's recommended alarms (cloudwatch-alarms.html): JVM >= 95% 3 x 1 min, CPU >= 80% 3 x 15 min, snapshot failure >= 1.
     expect(all.JvmMemoryPressureHigh).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'JVMMemoryPressure', Threshold: 95, Period: 60, EvaluationPeriods: 3, Statistic: 'Maximum' });
     expect(all.CpuHigh).toMatchObject({ Namespace: 'AWS/ES', MetricName: 'CPUUtilization', Threshold: 80, Period: 900, EvaluationPeriods: 3, Statistic: 'Maximum' });

@@ -67,8 +67,8 @@ describe('SearchDomain', () => {
         DomainName: 'flowlogs',
         EngineVersion: 'OpenSearch_2.19',
         ClusterConfig: { InstanceType: 't3.small.search', InstanceCount: 2, DedicatedMasterEnabled: false, ZoneAwarenessEnabled: false, MultiAZWithStandbyEnabled: false },
-        // 10 million records a day x 185.5 bytes x 31 days x 2 copies x 1.45 x 1.2 = 186.4 GiB over 2 nodes.
-        EBSOptions: { EBSEnabled: true, VolumeSize: 94, VolumeType: 'gp3' },
+        // 10 million records a day x 151.8 bytes x 31 days x 2 copies x 1.45 x 1.2 = 152.5 GiB over 2 nodes.
+        EBSOptions: { EBSEnabled: true, VolumeSize: 77, VolumeType: 'gp3' },
       });
     });
 

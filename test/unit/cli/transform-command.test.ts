@@ -14,16 +14,17 @@ describe('flowlogs transform', () => {
   it('writes the _bulk body the ingest function would send', () => {
     // Golden body, checked by hand: 1795824000 is 2026-11-28T00:00:00Z (date -u -d @1795824000);
     // 198.18.0.10 is in 198.18.0.0/15, benchmarking (RFC 2544); protocol 6 is tcp; the _id is the
-    // first 12 base64url characters of sha256("/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all")
-    // followed by the CloudWatch event id.
+    // first 12 bytes of sha256("/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0<event id>") in base64url
+    // (id scheme 2; transform writes no index, so it takes the current scheme), computed with
+    //   printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0%s' 375800000000 | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
     const doc = (dstport: number, action: string): string =>
       `{"version":2,"account_id":"012345678901","interface_id":"eni-0a1b2c3d4e5f60718","srcaddr":"198.18.0.10","dstaddr":"10.0.1.5",` +
       `"srcport":44321,"dstport":${dstport},"protocol":6,"packets":10,"bytes":8400,"start":1795824000,"end":1795824060,"action":"${action}","log_status":"OK",` +
       `"@timestamp":"2026-11-28T00:00:00.000Z","end_time":"2026-11-28T00:01:00.000Z","duration":60,"protocol_name":"tcp","src_addr_scope":"benchmarking","dst_addr_scope":"private"}`;
     const golden = [
-      '{"index":{"_index":"vpcflowlogs-2026.11.28","_id":"0JQ7k9r0JDLI375800000000"}}',
+      '{"index":{"_index":"vpcflowlogs-2026.11.28","_id":"Q3PEg2a66pxFobNp"}}',
       doc(443, 'ACCEPT'),
-      '{"index":{"_index":"vpcflowlogs-2026.11.28","_id":"0JQ7k9r0JDLI375800000001"}}',
+      '{"index":{"_index":"vpcflowlogs-2026.11.28","_id":"igQ3GmVVoyElnvPw"}}',
       doc(22, 'REJECT'),
       '',
     ].join('\n');

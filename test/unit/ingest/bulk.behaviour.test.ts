@@ -21,7 +21,7 @@ const LACKS = expect.stringMatching(/\bid\b.*message|message.*\bid\b/) as unknow
 
 describe('planBulk, events that are not records', () => {
   it('dead-letters events with an empty or missing id, or no message, instead of giving them all one document id', () => {
-    // Arrange: without the check the first three would all get the stream key alone as _id.
+    // Arrange: without the check the first three would all get one _id (group and stream with no event id).
     const good = { id: '37580000000000000001', timestamp: 1795824061000, message: defaultRecord() };
     const events = [
       { id: '', timestamp: 1795824061000, message: defaultRecord({ bytes: 1 }) },

@@ -24,6 +24,24 @@ describe('planBulk', () => {
     expect(c.some((id) => a.includes(id))).toBe(false);
   });
 
+  it('gives each record the id of its index\'s scheme, and names the indices whose scheme it was not told', () => {
+    const late = defaultRecord({ start: 1795823999, end: 1795824001 }); // 2026-11-27T23:59:59Z
+    const idScheme = (index: string) => (index === 'vpcflowlogs-2026.11.27' ? 1 : undefined);
+
+    const plan = planBulk(dataMessage([defaultRecord(), late]), { ...opts, idScheme });
+
+    // Scheme 2 (the current one, taken while unknown) for event 375800000000, computed with
+    //   printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0%s' 375800000000 | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
+    // and scheme 1 for event 375800000001: the first 12 base64url characters of
+    //   sha256('/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all'), then the event id.
+    expect(plan.items.map((i) => [i.index, i.id])).toEqual([
+      ['vpcflowlogs-2026.11.28', 'Q3PEg2a66pxFobNp'],
+      ['vpcflowlogs-2026.11.27', '0JQ7k9r0JDLI375800000001'],
+    ]);
+    expect([...plan.unknownSchemes]).toEqual(['vpcflowlogs-2026.11.28']);
+    expect(bulkBody(plan.items).split('\n')[2]).toBe('{"index":{"_index":"vpcflowlogs-2026.11.27","_id":"0JQ7k9r0JDLI375800000001"}}');
+  });
+
   it('dead-letters a bad record with its reason and keeps the rest of the batch', () => {
     const plan = planBulk(dataMessage([defaultRecord(), 'garbage', defaultRecord({ bytes: 'x' })]), opts);
     expect(plan.items).toHaveLength(1);

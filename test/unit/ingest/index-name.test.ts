@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DailyIndexNamer, indexPattern } from '../../../src/ingest/index-name.js';
-import { documentId, streamKey } from '../../../src/ingest/doc-id.js';
 
 describe('DailyIndexNamer', () => {
   it('names the UTC day of a start time, the last second of a day included', () => {
@@ -29,26 +28,5 @@ describe('DailyIndexNamer', () => {
 
   it('matches every daily index of its prefix with the pattern, and nothing of another prefix', () => {
     expect(indexPattern('vpcflowlogs')).toBe('vpcflowlogs-*');
-  });
-});
-
-describe('document ids', () => {
-  it('are the same for the same stream and event, and differ across groups, streams and events', () => {
-    const id = documentId(streamKey('/vpc/flow-logs', 'eni-1-all'), '3758');
-    expect(documentId(streamKey('/vpc/flow-logs', 'eni-1-all'), '3758')).toBe(id);
-    const others = [
-      documentId(streamKey('/vpc/other', 'eni-1-all'), '3758'),
-      documentId(streamKey('/vpc/flow-logs', 'eni-2-all'), '3758'),
-      documentId(streamKey('/vpc/flow-logs', 'eni-1-all'), '3759'),
-      // Group and stream names that run together alike.
-      documentId(streamKey('/vpc/flow-logse', 'ni-1-all'), '3758'),
-    ];
-    expect(new Set([id, ...others]).size).toBe(5);
-  });
-
-  it('are short and safe in a URL: a 12-character base64url stream key, then the event id', () => {
-    const key = streamKey('/vpc/flow-logs', 'eni-1-all');
-    expect(key).toMatch(/^[A-Za-z0-9_-]{12}$/);
-    expect(documentId(key, '37580000000000000001')).toBe(`${key}37580000000000000001`);
   });
 });

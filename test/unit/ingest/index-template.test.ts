@@ -9,6 +9,10 @@ describe('indexLayout', () => {
     expect(layout.component).toMatchObject({ template: { mappings: { dynamic: 'strict' } }, version: layout.version });
   });
 
+  it('declares document id scheme 2 in the mapping of every index it creates', () => {
+    expect((layout.component as { template: { mappings: { _meta: unknown } } }).template.mappings._meta).toEqual({ doc_id_scheme: 2 });
+  });
+
   it('deletes indices after the retention with an ISM policy that attaches itself to new indices', () => {
     const policy = layout.policy as { policy: { states: { name: string; transitions: { conditions?: { min_index_age: string } }[] }[]; ism_template: { index_patterns: string[] }[] } };
     expect(policy.policy.states[0]!.transitions[0]!.conditions).toEqual({ min_index_age: '30d' });

@@ -14,7 +14,7 @@ import { LazyPayloadDecoder } from '../../../src/ingest/decode.js';
 import { BulkPacer, type BulkItemResponse, type BulkTransport } from '../../../src/ingest/deliver.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { ingestEvent } from '../../../src/ingest/pipeline.js';
-import { memorySink } from '../../helpers/fakes.js';
+import { memoryIdSchemes, memorySink } from '../../helpers/fakes.js';
 
 /** Tokens near and beyond every edge the mapping has, and some junk. */
 const token = fc.oneof(
@@ -100,6 +100,7 @@ describe('ingestEvent, for any input', () => {
             const s = await ingestEvent(e, {
               parser,
               namer: new DailyIndexNamer('p'),
+              idSchemes: memoryIdSchemes(),
               decoder: new LazyPayloadDecoder(),
               transport,
               pacer: new BulkPacer({ maxBytes: 1 << 16, minDelayMs: 1, maxDelayMs: 2 }),

@@ -5,7 +5,8 @@ import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { ingestEvent, type IngestDeps } from '../../../src/ingest/pipeline.js';
 import { RecordParser } from '../../../src/format/parse.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../../helpers/events.js';
-import { memorySink, scriptedTransport } from '../../helpers/fakes.js';
+import { memoryIdSchemes, memoryIndexMeta, memorySink, scriptedTransport } from '../../helpers/fakes.js';
+import { IndexIdSchemes } from '../../../src/ingest/index-id-schemes.js';
 import { BulkPacer, type BulkItemResponse } from '../../../src/ingest/deliver.js';
 import { LazyPayloadDecoder } from '../../../src/ingest/decode.js';
 import { DeliveryError } from '../../../src/errors.js';
@@ -16,6 +17,7 @@ function deps(answer: (id: string, attempt: number) => BulkItemResponse | Error 
   const d: IngestDeps = {
     parser: new RecordParser(DEFAULT_FORMAT),
     namer: new DailyIndexNamer('vpcflowlogs'),
+    idSchemes: memoryIdSchemes(),
     transport,
     decoder: new LazyPayloadDecoder(),
     pacer: new BulkPacer({ maxBytes: 1 << 20, minDelayMs: 1, maxDelayMs: 5 }),
@@ -51,7 +53,9 @@ describe('ingestEvent', () => {
 
   it('writes each dead letter under a key of its own record, the same however the records are batched', async () => {
     const messages = [defaultRecord(), 'not a record', defaultRecord({ bytes: 3 }), 'also bad'];
-    const refuse = (id: string) => (id.endsWith('00000002') ? { status: 400, error: 'mapper_parsing_exception: dstport' } : { status: 201 });
+    // The third record's _id (event 375800000002, id scheme 2), computed with
+    // printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0%s' 375800000002 | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
+    const refuse = (id: string) => (id === 'ktlbz7OPH8HMXKqx' ? { status: 400, error: 'mapper_parsing_exception: dstport' } : { status: 201 });
     const whole = deps(refuse);
     const s1 = await ingestEvent(subscriptionEvent(dataMessage(messages)), whole.d);
     expect(s1).toMatchObject({ indexed: 1, parseErrors: 2, deadLettered: 3 });
@@ -112,6 +116,34 @@ describe('ingestEvent', () => {
     expect(s).toMatchObject({ indexed: 2, invalidUtf8Records: 1 });
     const docs = bodies.join('').split('\n').filter((l, i) => l !== '' && i % 2 === 1).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(docs.map((doc) => doc.utf8_replacements)).toEqual([1, undefined]);
+  });
+
+  it('writes into an index created before ids changed under the old ids, and into a new index under the new ones', async () => {
+    // Arrange: the 27th exists without a declared scheme (made by the old template), the 28th does not exist yet.
+    const { d, transport } = deps();
+    const source = memoryIndexMeta({ 'vpcflowlogs-2026.11.27': undefined });
+    const late = defaultRecord({ start: 1795823999, end: 1795824001 }); // 2026-11-27T23:59:59Z
+
+    // Act: the same batch twice, as Lambda redelivers it.
+    const idSchemes = new IndexIdSchemes(source);
+    for (let i = 0; i < 2; i++) await ingestEvent(subscriptionEvent(dataMessage([defaultRecord(), late])), { ...d, idSchemes });
+
+    // Assert: ids computed as in bulk.test.ts (scheme 2 for the 28th, scheme 1 for the 27th);
+    // each index looked up once, the same two ids written twice.
+    expect([...transport.indexed]).toEqual([
+      ['Q3PEg2a66pxFobNp', 2],
+      ['0JQ7k9r0JDLI375800000001', 2],
+    ]);
+    expect(source.asked.sort()).toEqual(['vpcflowlogs-2026.11.27', 'vpcflowlogs-2026.11.28']);
+  });
+
+  it('writes nothing and throws DeliveryError when the scheme of an index cannot be learnt', async () => {
+    const { d, transport, sink } = deps();
+    const idSchemes = new IndexIdSchemes(memoryIndexMeta({ 'vpcflowlogs-2026.11.28': Object.assign(new Error('HTTP 403'), { meta: { statusCode: 403 } }) }));
+
+    await expect(ingestEvent(subscriptionEvent(dataMessage([defaultRecord()])), { ...d, idSchemes })).rejects.toThrow(DeliveryError);
+
+    expect([transport.requests.length, sink.byKey.size]).toEqual([0, 0]);
   });
 
   it('throws and dead-letters nothing when OpenSearch is down', async () => {

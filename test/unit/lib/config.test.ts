@@ -43,18 +43,19 @@ describe('resolveConfig', () => {
       ingestRetryAttempts: 2,
       geoip: true,
       alarmEmail: undefined,
-      domain: { kind: 'new', instanceType: 't3.small.search', instanceCount: 2, volumeSizeGiB: 94, zoneAwareness: false, dedicatedMasterCount: 0, engineVersion: 'OpenSearch_2.19', adminPrincipalArns: [] },
+      domain: { kind: 'new', instanceType: 't3.small.search', instanceCount: 2, volumeSizeGiB: 77, zoneAwareness: false, dedicatedMasterCount: 0, engineVersion: 'OpenSearch_2.19', adminPrincipalArns: [] },
     });
     expect(config.format).toBe(DEFAULT_FORMAT);
   });
 
   it('sizes a larger expected volume onto more nodes, and leaves other instance types unchecked', () => {
-    // 20 million records a day, 30 days: 3.455 GiB x 31 x 2 x 1.45 x 1.2 = 372.7 GiB, over 4 nodes 93.2 -> 94 GiB; 50 million on 2 nodes: 931.9 GiB, 466 each.
+    // 151.8 bytes a record. 20 million records a day, 30 days: 2.8275 GiB x 31 x 2 x 1.45 x 1.2 = 305.0 GiB,
+    // over 4 nodes 76.26 -> 77 GiB; 50 million on 2 nodes: 7.0687 GiB x 31 x 2 x 1.45 x 1.2 = 762.6 GiB, 381.3 -> 382 each.
     const four = resolveConfig({ ...base, expectedDailyRecords: 20_000_000, domainInstanceCount: 4 });
     const large = resolveConfig({ ...base, expectedDailyRecords: 50_000_000, domainInstanceType: 'm7g.large.search' });
 
-    expect(four.domain).toMatchObject({ kind: 'new', volumeSizeGiB: 94 });
-    expect(large.domain).toMatchObject({ kind: 'new', volumeSizeGiB: 466 });
+    expect(four.domain).toMatchObject({ kind: 'new', volumeSizeGiB: 77 });
+    expect(large.domain).toMatchObject({ kind: 'new', volumeSizeGiB: 382 });
   });
 
   it('takes a custom format as a list of field names in either spelling', () => {
@@ -110,10 +111,10 @@ describe('resolveConfig', () => {
     ['two subnets without zone awareness', { domainVpcId: VPC, domainSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] }, 'domainSubnetIds', 'subnet-0123456789abcdef1', 'exactly 1 subnet id(s)'],
     ['an admin that is not an IAM ARN', { domainAdminPrincipalArns: ['alice'] }, 'domainAdminPrincipalArns', 'alice', 'IAM role or user ARNs'],
     ['a domain name with capitals', { domainName: 'FlowLogs' }, 'domainName', '"FlowLogs"', '3 to 28 characters'],
-    // 50 million records a day kept 30 days: 8.64 GiB a day, 31 days, x 2 x 1.45 x 1.2 = 931.9 GiB, 466 per node.
-    ['more storage than a t3.small.search takes', { expectedDailyRecords: 50_000_000 }, 'domainVolumeSizeGiB', '466', 'at most 100 GiB per node on t3.small.search'],
+    // 50 million records a day kept 30 days: 7.07 GiB a day, 31 days, x 2 x 1.45 x 1.2 = 762.6 GiB, 382 per node.
+    ['more storage than a t3.small.search takes', { expectedDailyRecords: 50_000_000 }, 'domainVolumeSizeGiB', '382', 'at most 100 GiB per node on t3.small.search'],
     ['more than 10 T3 data nodes', { domainInstanceCount: 12 }, 'domainInstanceCount', '12', 'at most 10 data nodes of t3.small.search'],
-    ['a volume below what the expected records need', { domainVolumeSizeGiB: 10 }, 'domainVolumeSizeGiB', '10', 'need 94 GiB on each of 2 nodes'],
+    ['a volume below what the expected records need', { domainVolumeSizeGiB: 10 }, 'domainVolumeSizeGiB', '10', 'need 77 GiB on each of 2 nodes'],
     ['the REJECT-only filter without the action field', { ingestFilter: 'reject', logFormat: ['version', 'srcaddr', 'dstaddr'] }, 'ingestFilter', '"reject"', 'action field'],
     ['reserved concurrency 0', { ingestReservedConcurrency: 0 }, 'ingestReservedConcurrency', '0', 'an integer from 1 to 1000'],
     ['3 retries', { ingestRetryAttempts: 3 }, 'ingestRetryAttempts', '3', 'an integer from 0 to 2'],

@@ -19,11 +19,11 @@ const OK: HttpAnswer = { status: 200, body: { status: 'OK' } };
 const PLAN = { ingestRoleArns: ['arn:aws:iam::123456789012:role/Ingest'], readerRoleArns: ['arn:aws:iam::123456789012:role/Report'], dashboardsUserRoleArns: [] };
 
 describe('securityRoles', () => {
-  it('lets the ingest role bulk-write and create the prefix\'s indices and install its templates and ISM policy, and nothing else', () => {
+  it('lets the ingest role bulk-write and create the prefix\'s indices, read their mappings (the id scheme), install its templates and ISM policy, and nothing else', () => {
     expect(securityRoles('flows').flowlogs_ingest).toEqual({
       description: expect.any(String),
       cluster_permissions: ['indices:data/write/bulk', 'cluster:admin/component_template/*', 'indices:admin/index_template/*', 'cluster:admin/opendistro/ism/policy/*'],
-      index_permissions: [{ index_patterns: ['flows-*'], allowed_actions: ['create_index', 'write'] }],
+      index_permissions: [{ index_patterns: ['flows-*'], allowed_actions: ['create_index', 'write', 'indices:admin/mappings/get'] }],
     });
   });
 

@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { describe, expect, it } from 'vitest';
-import { ensureIndexLayout } from '../../../../lambdas/shared/opensearch.js';
+import { clientIndexMetaSource, ensureIndexLayout } from '../../../../lambdas/shared/opensearch.js';
 import { indexLayout } from '../../../../src/ingest/index-template.js';
 
 type Call = { method: string; path: string; querystring?: unknown; body?: unknown };
@@ -58,5 +58,30 @@ describe('ensureIndexLayout', () => {
   it('fails on other errors, so the next invocation tries again', async () => {
     const { client } = fakeClient(() => httpError(403));
     await expect(ensureIndexLayout(client, layout, () => 10_000)).rejects.toThrow(/403/);
+  });
+});
+
+describe('clientIndexMetaSource', () => {
+  it('asks for the mapping _meta of the one index only, and reads what it declares', async () => {
+    const { client, calls } = fakeClient(() => ({ 'vpcflowlogs-2026.12.02': { mappings: { _meta: { doc_id_scheme: 2 } } } }));
+
+    const answer = await clientIndexMetaSource(client).indexMeta('vpcflowlogs-2026.12.02', { timeoutMs: 1000 });
+
+    expect(answer).toEqual({ exists: true, meta: { doc_id_scheme: 2 } });
+    expect(calls).toEqual([{ method: 'GET', path: '/vpcflowlogs-2026.12.02/_mapping', querystring: { filter_path: '*.mappings._meta' } }]);
+  });
+
+  it('takes the empty answer filter_path gives for a mapping without _meta for an index that exists', async () => {
+    const { client } = fakeClient(() => ({}));
+
+    expect(await clientIndexMetaSource(Promise.resolve(client)).indexMeta('vpcflowlogs-2026.12.01', { timeoutMs: 1000 })).toEqual({ exists: true });
+  });
+
+  it('takes 404 for an index not created yet, and passes other failures on', async () => {
+    const missing = fakeClient(() => httpError(404)).client;
+    const refused = fakeClient(() => httpError(403)).client;
+
+    expect(await clientIndexMetaSource(missing).indexMeta('vpcflowlogs-2026.12.03', { timeoutMs: 1000 })).toEqual({ exists: false });
+    await expect(clientIndexMetaSource(refused).indexMeta('vpcflowlogs-2026.12.03', { timeoutMs: 1000 })).rejects.toThrow(/403/);
   });
 });
