@@ -60,6 +60,9 @@ await build({
 const standIn = spawn(process.execPath, ['--import', 'tsx', `${root}bench/null-opensearch.ts`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const [firstChunk] = await once(standIn.stdout, 'data');
 const standInUrl = String(firstChunk).trim();
+// Nothing of it keeps this process alive; it ends with this one.
+standIn.stdout.destroy();
+standIn.unref();
 process.on('exit', () => standIn.kill());
 
 /** The medians compare.mjs prints, by command name. */
