@@ -188,7 +188,7 @@ describe('flowlogs replay --stack', () => {
     os = undefined;
   });
 
-  it("indexes into the stack's endpoint with its format and prefix, and keeps new dead letters local", async () => {
+  it("indexes into the stack's endpoint with its format and prefix", async () => {
     os = await startOpenSearch();
     stack = mockStack(STACK, { functions: { [INGEST_FUNCTION]: ingestEnvironment(os.url) } });
 
@@ -198,6 +198,23 @@ describe('flowlogs replay --stack', () => {
     expect(code).toBe(0);
     expect(stdout.join('')).toBe('replayed: 2 indexed, 0 dead-lettered again, 0 undecodable skipped\n');
     expect(os.requests.filter((r) => r.url.includes('_bulk')).map((r) => r.body)).toEqual([goldenBody('flows')]);
+  });
+
+  it("writes what still fails under --dead-letter-dir, never into the stack's dead-letter bucket", async () => {
+    os = await startOpenSearch();
+    stack = mockStack(STACK, { functions: { [INGEST_FUNCTION]: ingestEnvironment(os.url) } });
+    const mixed = join(scratch, 'mixed.json');
+    writeFileSync(mixed, JSON.stringify(subscriptionEvent(dataMessage([RECORDS[0]!, 'not a flow log']))));
+    const dir = join(scratch, 'dl-mixed');
+
+    const code = await runReplayCommand(['--stack', STACK, '--dead-letter-dir', dir, mixed], stack.clients);
+
+    expect(code).toBe(2);
+    expect(stdout.join('')).toBe('replayed: 1 indexed, 1 dead-lettered again, 0 undecodable skipped\n');
+    const [line] = stderr.join('').split('\n');
+    expect(line!.startsWith(`${mixed}: 1 record(s) still not indexable, see ${dir}/dead-letters/2026/11/28/`)).toBe(true);
+    const key = line!.slice(line!.indexOf(`${dir}/`));
+    expect(JSON.parse(readFileSync(key, 'utf8').trim())).toMatchObject({ stage: 'parse', id: '375800000001', message: 'not a flow log' });
   });
 
   it('takes --index-prefix and --endpoint over the stack', async () => {
