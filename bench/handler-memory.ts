@@ -11,8 +11,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +20,7 @@ import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { DEFAULT_FORMAT } from '../src/format/flow-log-schema.js';
 import { MAX_DECOMPRESSED_BYTES } from '../src/ingest/decode.js';
+import { startNullOpenSearch } from './null-opensearch.js';
 
 const CASES = ['idle', 'good-10k', 'bad-10k', 'good-cap', 'bad-cap'] as const;
 type Case = (typeof CASES)[number];
@@ -52,25 +51,10 @@ function payload(kind: Case): { data: string; events: number; inflated: number }
 }
 
 async function runCase(kind: Case): Promise<void> {
-  // Stand-in OpenSearch: 201 for every item, counted from the body's newlines as it streams in.
-  const server = createServer((req, res) => {
-    let lines = 0;
-    req.on('data', (c: Buffer) => {
-      for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
-    });
-    req.on('end', () => {
-      if (!req.url?.includes('_bulk')) {
-        res.writeHead(req.method === 'GET' ? 404 : 200, { 'content-type': 'application/json' }).end(req.method === 'GET' ? '{"status":404}' : '{"acknowledged":true}');
-        return;
-      }
-      const item = '{"index":{"status":201}}';
-      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"took":1,"errors":false,"items":[${Array.from({ length: lines / 2 }, () => item).join(',')}]}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { url, server } = await startNullOpenSearch();
   const dir = mkdtempSync(join(tmpdir(), 'handler-memory-'));
   const handler = createIngestHandler(
-    loadIngestConfig({ OPENSEARCH_ENDPOINT: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, OPENSEARCH_AUTH: 'none', DEAD_LETTER_DIR: dir, GEOIP_ENABLED: 'false' }),
+    loadIngestConfig({ OPENSEARCH_ENDPOINT: url, OPENSEARCH_AUTH: 'none', DEAD_LETTER_DIR: dir, GEOIP_ENABLED: 'false' }),
     { quiet: true },
   );
   let line = { case: kind, events: 0, inflatedMiB: 0, seconds: 0, recordsPerSecond: 0, indexed: 0, deadLettered: 0 };

@@ -5,87 +5,69 @@
  * resource imports them (same request, same reading of the answer).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError, DashboardsError } from '../src/errors.js';
 import { AWS_DASHBOARDS_PATH, importSavedObjects, objectCount } from '../src/reports/dashboards-import.js';
-import { DASHBOARDS_SETUP, DEFAULTS, INGEST_ENV } from '../src/settings.js';
-import { AWS_DOMAIN_ENDPOINT } from '../lib/config.js';
+import { DASHBOARDS_SETUP } from '../src/settings.js';
+import { CONNECTION_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom, indexPrefixFrom } from './common.js';
+import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
+import type { StackClients } from './stack.js';
+
+const OPTIONS = {
+  out: { type: 'string', arg: 'FILE', help: 'write the saved objects (NDJSON) instead of importing them; "-" writes to stdout' },
+  ...CONNECTION_OPTIONS,
+  'dashboards-path': { type: 'string', arg: 'PATH', help: `where Dashboards is served (default ${AWS_DASHBOARDS_PATH}, as on Amazon OpenSearch Service; "/" for a self-managed Dashboards)` },
+  ...INDEX_PREFIX_OPTION,
+  file: { type: 'string', arg: 'FILE', help: 'import FILE instead of the generated objects' },
+  'timeout-seconds': { type: 'string', arg: 'N', help: `seconds one request may take (default ${DASHBOARDS_SETUP.requestTimeoutSeconds})` },
+  ...STACK_OPTION,
+  ...HELP_OPTION,
+} as const satisfies OptionTable;
 
 const HELP = `usage: flowlogs dashboards --out FILE [--index-prefix P]
-       flowlogs dashboards --endpoint URL [--auth aws-sigv4|basic|none] [--region R]
-                           [--username U --password P] [--dashboards-path PATH]
-                           [--index-prefix P] [--file FILE] [--timeout-seconds N]
---out FILE      writes the saved objects (NDJSON) for the indices <P>-*; "-" writes to stdout.
-                Import it in Dashboards under Dashboards Management > Saved objects > Import.
---endpoint URL  imports them into the Dashboards of that OpenSearch endpoint, overwriting
-                earlier copies (stable ids: never duplicates). Dashboards is served under
-                --dashboards-path (default ${AWS_DASHBOARDS_PATH}, as on Amazon OpenSearch Service;
-                "/" for a self-managed Dashboards at its own URL).
---auth          aws-sigv4 (default for https://) signs with your AWS credentials, service es;
-                basic uses --username/--password; none (default for http://).
---file FILE     imports FILE instead of the generated objects.
-Settings not given as options come from ${INGEST_ENV.endpoint}, ${INGEST_ENV.auth}, ${INGEST_ENV.username},
-${INGEST_ENV.password} and ${INGEST_ENV.indexPrefix}.`;
+       flowlogs dashboards [--endpoint URL | --stack NAME] [options]
 
-const INDEX_PREFIX = /^[a-z0-9][a-z0-9_-]*$/;
+Writes the OpenSearch Dashboards saved objects for the indices <P>-* to a file, for
+an import by hand (Dashboards Management > Saved objects > Import; no endpoint, no
+credentials), or imports them into the Dashboards of an endpoint, overwriting earlier
+copies (stable ids: never duplicates), as the stack's custom resource does.
 
-export async function runDashboardsCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      out: { type: 'string' },
-      endpoint: { type: 'string' },
-      auth: { type: 'string' },
-      region: { type: 'string' },
-      username: { type: 'string' },
-      password: { type: 'string' },
-      'dashboards-path': { type: 'string' },
-      'index-prefix': { type: 'string' },
-      file: { type: 'string' },
-      'timeout-seconds': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  const endpoint = values.endpoint ?? (values.out === undefined ? process.env[INGEST_ENV.endpoint] : undefined);
-  if (values.help || positionals.length > 0 || (values.out === undefined) === (endpoint === undefined)) {
-    (values.help ? process.stdout : process.stderr).write(HELP + '\n');
-    return values.help ? 0 : 1;
+${optionHelp(OPTIONS)}
+
+Exit 0: written or imported; 2: Dashboards refused objects; 1: bad usage.`;
+
+export async function runDashboardsCommand(argv: readonly string[], stackClients?: StackClients): Promise<number> {
+  const { values, positionals, given } = await parseOptionsWithStack(OPTIONS, argv, stackClients);
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
   }
-  const indexPrefix = values['index-prefix'] ?? process.env[INGEST_ENV.indexPrefix] ?? DEFAULTS.indexPrefix;
-  if (!INDEX_PREFIX.test(indexPrefix)) throw new ConfigError(`--index-prefix must be lower-case letters, digits, - or _, got "${indexPrefix}"`);
+  const toFile = values.out !== undefined;
+  requireOptions('dashboards', OPTIONS, values, toFile ? [] : ['endpoint'], [
+    ...(!toFile && values.endpoint === undefined ? ['or --out FILE to write the objects to a file'] : []),
+    ...(positionals.length > 0 ? [`unexpected argument "${positionals[0]}"`] : []),
+    ...(toFile && given.has('endpoint') ? ['--out and --endpoint exclude each other'] : []),
+  ]);
+  const indexPrefix = indexPrefixFrom(values);
   const ndjson = values.file !== undefined ? readFileSync(values.file, 'utf8') : await generated(indexPrefix);
 
-  if (values.out !== undefined) {
+  if (toFile) {
     if (values.out === '-') process.stdout.write(ndjson);
     else {
-      writeFileSync(values.out, ndjson);
+      writeFileSync(values.out!, ndjson);
       process.stdout.write(`wrote ${objectCount(ndjson)} saved objects for ${indexPrefix}-* to ${values.out}\n`);
     }
     return 0;
   }
 
-  const url = endpoint!.replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(url)) throw new ConfigError(`--endpoint must start with https:// or http://, got "${url}"`);
-  const auth = values.auth ?? process.env[INGEST_ENV.auth] ?? (url.startsWith('https://') ? 'aws-sigv4' : 'none');
-  if (auth !== 'aws-sigv4' && auth !== 'basic' && auth !== 'none') throw new ConfigError(`--auth must be aws-sigv4, basic or none, got "${auth}"`);
+  const connection = connectionFrom(values);
+  const url = connection.endpoint;
   const timeoutSeconds = Number(values['timeout-seconds'] ?? DASHBOARDS_SETUP.requestTimeoutSeconds);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new ConfigError(`--timeout-seconds must be a positive number, got "${values['timeout-seconds']}"`);
-  const region = values.region ?? AWS_DOMAIN_ENDPOINT.exec(new URL(url).hostname)?.[2];
-  const username = values.username ?? process.env[INGEST_ENV.username];
-  const password = values.password ?? process.env[INGEST_ENV.password];
   const basePath = values['dashboards-path'] ?? AWS_DASHBOARDS_PATH;
 
   // Loaded only for an import, so --out never pulls in the client or the credential chain.
   const { createHttpTransport } = await import('../lambdas/shared/http-transport.js');
-  const transport = await createHttpTransport({
-    endpoint: url,
-    auth,
-    requestTimeoutMs: timeoutSeconds * 1000,
-    ...(region ? { region } : {}),
-    ...(username !== undefined ? { username } : {}),
-    ...(password !== undefined ? { password } : {}),
-  });
+  const transport = await createHttpTransport({ ...connection, requestTimeoutMs: timeoutSeconds * 1000 });
   try {
     const summary = await importSavedObjects(transport, ndjson, basePath);
     process.stdout.write(`imported ${summary.successCount} saved objects into ${url}${basePath.replace(/\/+$/, '')}\n`);

@@ -9,6 +9,9 @@ import { FlowLogError } from '../src/errors.js';
 /** Network error codes of Node and undici that mean "the endpoint cannot be reached". */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
 
+/** Error codes of a file that cannot be opened. */
+const FILE_ERRORS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM']);
+
 interface ErrorLike {
   readonly name?: unknown;
   readonly message?: unknown;
@@ -38,6 +41,8 @@ export function describeFailure(err: unknown): string | undefined {
   const message = typeof e.message === 'string' ? e.message : String(err);
   if (err instanceof FlowLogError) return message;
   if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS_')) return message;
+  // A file named on the command line that cannot be read: Node's message names it ("ENOENT: no such file or directory, open 'x'").
+  if (typeof e.code === 'string' && FILE_ERRORS.has(e.code) && typeof (e as { path?: unknown }).path === 'string') return `cannot read ${String((e as { path?: unknown }).path)}: ${message}`;
   if (e.name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return `no AWS credentials: ${message} (configure them, e.g. AWS_PROFILE or aws sso login, or use --auth none|basic for a local cluster)`;
   }

@@ -9,34 +9,34 @@
  *   flowlogs partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
  *   flowlogs report --endpoint URL [--from D --to D] [--out report.html]
  *   flowlogs dashboards --out FILE | --endpoint URL [--auth ...]
+ *
+ * Each takes `--stack NAME` for the settings of a deployed stack (cli/options.ts).
  */
 import { describeFailure } from './errors.js';
 
-const USAGE = `usage: flowlogs <command> [options]
+const USAGE = `usage: flowlogs <command> [options]     (flowlogs <command> --help for its options)
 
 commands:
-  parse [--format FMT] [--geoip-dir DIR | --geoip-database FILE | --no-geoip]
+  parse [--format FMT] [--no-geoip]      < records
       Reads flow-log records on stdin, one per line; writes one JSON document per line.
-      Exit 0 when every line parsed, 2 when some did not, 1 for bad usage.
-  transform [--format FMT] [--index-prefix P] [geoip options] FILE...
+  transform [--format FMT] [--index-prefix P] FILE...
       Reads CloudWatch Logs subscription events ({"awslogs":{"data":...}}) and writes
       the _bulk body the ingest function would send, without sending it.
-  replay [--endpoint URL] [--auth none|basic|aws-sigv4] [--format FMT] [--index-prefix P]
-         [--dead-letter-dir DIR] FILE|s3://BUCKET/PREFIX ...
-      Re-drives dead letters (NDJSON), saved subscription events, or on-failure
-      destination records into OpenSearch.
-  partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run] [...]
-      Adds the Athena partitions of a range of days (see flowlogs partitions --help).
-  report [--endpoint URL] [--auth ...] [--from D] [--to D] [--out FILE]
-      Writes the weekly report page (self-contained HTML) from an OpenSearch
-      (see flowlogs report --help).
-  dashboards --out FILE | --endpoint URL [--auth none|basic|aws-sigv4] [--index-prefix P]
-      Writes the OpenSearch Dashboards saved objects (NDJSON), or imports them
-      (see flowlogs dashboards --help).
+  replay [--endpoint URL] FILE|s3://BUCKET/PREFIX ...  |  replay --from T --to T [--log-group NAME]
+      Re-drives dead letters, saved subscription events or on-failure destination
+      records into OpenSearch, or reads the flow-log group back.
+  partitions --from YYYY-MM-DD --to YYYY-MM-DD [--dry-run]
+      Adds the Athena partitions of a range of days.
+  report [--endpoint URL] [--from D] [--to D] [--out FILE]
+      Writes the weekly report page (self-contained HTML) from an OpenSearch.
+  dashboards --out FILE | [--endpoint URL]
+      Writes the OpenSearch Dashboards saved objects (NDJSON), or imports them.
 
-FMT is a flow-log format string such as '\${version} \${srcaddr} \${dstaddr} ...';
-the default is the default (version 2) format. Options also read the ingest
-function's environment variables (FLOW_LOG_FORMAT, OPENSEARCH_ENDPOINT, ...).`;
+Every command takes --stack NAME: the settings of a deployed stack (its outputs and its
+functions' environment), so "flowlogs replay --stack VpcFlowLogs s3://..." needs nothing
+else. A flag wins over the stack, the stack over the environment variables the functions
+are configured with (FLOW_LOG_FORMAT, OPENSEARCH_ENDPOINT, GLUE_DATABASE, ...).
+FMT is a flow-log format string such as '\${version} \${srcaddr} \${dstaddr} ...'.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;

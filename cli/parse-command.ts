@@ -6,15 +6,23 @@
  * when none is given, and is skipped.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatOf, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 import { RecordParser } from '../src/format/parse.js';
-import { INGEST_ENV } from '../src/settings.js';
-import { FORMAT_AND_GEO_OPTIONS, formatFrom, geoFrom, writeAll } from './common.js';
+import { FORMAT_OPTION, GEO_OPTIONS, formatFrom, geoFrom, writeAll } from './common.js';
+import { UsageError } from './errors.js';
+import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, type OptionTable } from './options.js';
+import type { StackClients } from './stack.js';
 
-const HELP = `usage: flowlogs parse [--format FMT] [--geoip-dir DIR | --geoip-database FILE | --no-geoip] < records
+// --stack: the format (and GeoIP on or off) of a deployed ingest function, so records parse as it parses them.
+const OPTIONS = { ...FORMAT_OPTION, ...GEO_OPTIONS, ...STACK_OPTION, ...HELP_OPTION } as const satisfies OptionTable;
+
+const HELP = `usage: flowlogs parse [options] < records
+
 Writes one JSON object per record line; blank lines are skipped. A header line of field
 names (as in a flow-log file in S3) gives the format when --format is not set.
+
+${optionHelp(OPTIONS)}
+
 Exit 0: all parsed; 2: some did not; 1: bad usage.`;
 
 /** The format a header line of field names declares (`version account-id ...`), or undefined if the line is a record. */
@@ -29,23 +37,29 @@ export function headerFormat(line: string): FlowLogFormat | undefined {
   }
 }
 
-export async function runParseCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: FORMAT_AND_GEO_OPTIONS, allowPositionals: true });
+/** Where {@link runParseCommand} reads and writes (tests give their own). */
+export interface ParseIo {
+  /** The records. @default - stdin */
+  readonly input?: () => string;
+  /** @default 1 (stdout) */
+  readonly outFd?: number;
+}
+
+export async function runParseCommand(argv: readonly string[], stackClients?: StackClients, io: ParseIo = {}): Promise<number> {
+  const { values, positionals } = await parseOptionsWithStack(OPTIONS, argv, stackClients);
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
   }
-  if (positionals.length > 0) {
-    process.stderr.write(`flowlogs parse: unexpected argument "${positionals[0]}" (records are read from stdin)\n${HELP}\n`);
-    return 1;
-  }
+  if (positionals.length > 0) throw new UsageError(`parse: unexpected argument "${positionals[0]}" (records are read from stdin); see flowlogs parse --help`);
   const geo = geoFrom(values);
-  const text = readFileSync(0, 'utf8');
+  const text = (io.input ?? (() => readFileSync(0, 'utf8')))();
+  const fd = io.outFd ?? 1;
   const lines = text.split('\n').map((raw) => (raw.endsWith('\r') ? raw.slice(0, -1) : raw));
   const first = lines.findIndex((l) => l.trim() !== '');
   const header = first < 0 ? undefined : headerFormat(lines[first]!);
   if (header !== undefined) lines[first] = '';
-  const formatGiven = values.format !== undefined || (process.env[INGEST_ENV.flowLogFormat] ?? '') !== '';
+  const formatGiven = (values.format ?? '') !== '';
   const parser = new RecordParser(header !== undefined && !formatGiven ? header : formatFrom(values), geo ? { geo } : {});
   let failed = 0;
   let out: string[] = [];
@@ -58,10 +72,10 @@ export async function runParseCommand(argv: readonly string[]): Promise<number> 
       out.push(JSON.stringify({ error: r.reason }));
     }
     if (out.length >= 10_000) {
-      writeAll(1, out.join('\n') + '\n');
+      writeAll(fd, out.join('\n') + '\n');
       out = [];
     }
   }
-  if (out.length > 0) writeAll(1, out.join('\n') + '\n');
+  if (out.length > 0) writeAll(fd, out.join('\n') + '\n');
   return failed > 0 ? 2 : 0;
 }

@@ -12,7 +12,7 @@ import { loadPartitionConfig } from '../lambdas/partitions/config.js';
 import { ConfigError } from '../src/errors.js';
 import { addPartitionsStatements, dayRange, parseDay } from '../src/athena/partitions.js';
 import { PARTITION_ENV } from '../src/settings.js';
-import { optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
+import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
 import type { StackClients } from './stack.js';
 
 /** The longest range one command takes: ten years of days. */
@@ -30,8 +30,8 @@ const OPTIONS = {
   region: { type: 'string', arg: 'R', env: [PARTITION_ENV.region, 'AWS_REGION'], help: 'region in the flow-log path' },
   workgroup: { type: 'string', arg: 'W', env: [PARTITION_ENV.workgroup], help: 'Athena workgroup (not needed with --dry-run)' },
   'timeout-seconds': { type: 'string', arg: 'N', help: 'how long to wait for Athena, default 600' },
-  stack: { type: 'string', arg: 'NAME', help: "a deployed stack to take every other setting from (its partition function's configuration)" },
-  help: { type: 'boolean', short: 'h', help: 'this help' },
+  ...STACK_OPTION,
+  ...HELP_OPTION,
 } as const satisfies OptionTable;
 
 /** Option → the variable of the partition function's configuration it sets. */
@@ -55,7 +55,7 @@ ${optionHelp(OPTIONS)}
 
 Each option falls back to the environment variable in parentheses: the names
 the partition function is configured with, so its configuration shows the
-values of a deployment.
+values of a deployment, and --stack reads them from there.
 Exit 0 when the statement SUCCEEDED (or was printed), 1 otherwise.`;
 
 export async function runPartitionsCommand(argv: string[], stackClients?: StackClients): Promise<number> {
@@ -64,9 +64,14 @@ export async function runPartitionsCommand(argv: string[], stackClients?: StackC
     process.stdout.write(HELP + '\n');
     return 0;
   }
-  if (positionals.length > 0) return usage(`unexpected argument "${positionals[0]}"`);
   const dryRun = values['dry-run'] ?? false;
-  requireOptions('partitions', OPTIONS, values, ['from', 'to', 'database', 'table', 'bucket', 'prefix', 'account-id', 'region', ...(dryRun ? [] : (['workgroup'] as const))]);
+  requireOptions(
+    'partitions',
+    OPTIONS,
+    values,
+    ['from', 'to', 'database', 'table', 'bucket', 'prefix', 'account-id', 'region', ...(dryRun ? [] : (['workgroup'] as const))],
+    positionals.length > 0 ? [`unexpected argument "${positionals[0]}"`] : [],
+  );
 
   const from = parseDay(values.from!);
   const to = parseDay(values.to!);
@@ -108,9 +113,4 @@ export async function runPartitionsCommand(argv: string[], stackClients?: StackC
     athena.destroy();
   }
   return 0;
-}
-
-function usage(message: string): number {
-  process.stderr.write(`flowlogs partitions: ${message}\n${HELP}\n`);
-  return 1;
 }

@@ -8,23 +8,46 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { parseArgs } from 'node:util';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { parseDeadLetters, payloadsFromDeadLetters } from '../src/ingest/dead-letters.js';
 import type { DeadLetter } from '../src/ingest/bulk.js';
 import type { DataMessage } from '../src/ingest/messages.js';
-import { INGEST_ENV } from '../src/settings.js';
+import { INGEST_ENV, STACK_OUTPUTS } from '../src/settings.js';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
-import { DEFAULT_GEO_DIR } from './common.js';
+import { CONNECTION_OPTIONS, DEFAULT_GEO_DIR, FORMAT_OPTION, GEO_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom } from './common.js';
+import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
 import { logGroupEvents, logGroupRange } from './replay-log-group.js';
+import type { StackClients } from './stack.js';
 
-const HELP = `usage: flowlogs replay [--endpoint URL] [--auth none|basic|aws-sigv4] [--format FMT] [--index-prefix P]
-                       [--dead-letter-dir DIR] [--no-geoip] FILE|s3://BUCKET/PREFIX ...
-       flowlogs replay [options] --log-group NAME --from TIME --to TIME   (read back from CloudWatch Logs)
-Inputs: dead-letter NDJSON, subscription events {"awslogs":...}, or on-failure records {"requestPayload":{"awslogs":...}}.
-Settings not given as options come from the ingest function's environment variables (${INGEST_ENV.endpoint}, ...).
-Records that still cannot be indexed are written as new dead letters under --dead-letter-dir (default ./replay-dead-letters).`;
+/** Where new failures of a replay go: never the production dead-letter bucket. */
+export const DEFAULT_REPLAY_DEAD_LETTER_DIR = './replay-dead-letters';
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...FORMAT_OPTION,
+  ...INDEX_PREFIX_OPTION,
+  'dead-letter-dir': { type: 'string', arg: 'DIR', help: `where records that still cannot be indexed are written (default ${DEFAULT_REPLAY_DEAD_LETTER_DIR})` },
+  ...GEO_OPTIONS,
+  'log-group': { type: 'string', arg: 'NAME', stack: [STACK_OUTPUTS.flowLogGroupName], help: 'with --from/--to: the log group to read back' },
+  from: { type: 'string', arg: 'TIME', help: 'read the log group back from TIME (ISO 8601 or epoch milliseconds, included)' },
+  to: { type: 'string', arg: 'TIME', help: 'to TIME (excluded)' },
+  ...STACK_OPTION,
+  ...HELP_OPTION,
+} as const satisfies OptionTable;
+
+const HELP = `usage: flowlogs replay [options] FILE|s3://BUCKET/PREFIX ...
+       flowlogs replay [options] --from TIME --to TIME [--log-group NAME]   (read back from CloudWatch Logs)
+
+Re-drives records into OpenSearch through the ingest handler, so each gets the _id it would
+have had and a replay never duplicates. Inputs: dead-letter NDJSON, subscription events
+{"awslogs":...}, or on-failure records {"requestPayload":{"awslogs":...}}, from files or S3.
+With --from/--to it reads the log group back (the stack's flow-log group with --stack).
+Records that still cannot be indexed are written as new dead letters under --dead-letter-dir.
+
+${optionHelp(OPTIONS)}
+
+Exit 0: all replayed; 2: some records were dead-lettered again or skipped; 1: bad usage.`;
 
 /** What one input held. */
 interface Inputs {
@@ -91,57 +114,49 @@ async function readInputs(sources: readonly string[]): Promise<{ source: string;
   return texts;
 }
 
-export async function runReplayCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      endpoint: { type: 'string' },
-      auth: { type: 'string' },
-      format: { type: 'string' },
-      'index-prefix': { type: 'string' },
-      'dead-letter-dir': { type: 'string' },
-      'geoip-dir': { type: 'string' },
-      'geoip-database': { type: 'string' },
-      'no-geoip': { type: 'boolean' },
-      'log-group': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help || (positionals.length === 0 && values['log-group'] === undefined)) {
-    (values.help ? process.stdout : process.stderr).write(HELP + '\n');
-    return values.help ? 0 : 1;
+export async function runReplayCommand(argv: readonly string[], stackClients?: StackClients): Promise<number> {
+  const { values, positionals } = await parseOptionsWithStack(OPTIONS, argv, stackClients);
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
   }
-  const env: Record<string, string | undefined> = { ...process.env };
-  const set = (name: string, v: string | undefined): void => {
-    if (v !== undefined) env[name] = v;
+  const fromLogGroup = values.from !== undefined || values.to !== undefined;
+  requireOptions('replay', OPTIONS, values, ['endpoint', ...(fromLogGroup ? (['log-group', 'from', 'to'] as const) : [])], fromLogGroup || positionals.length > 0 ? [] : ['nothing to replay: give FILE|s3://BUCKET/PREFIX ..., or --from TIME --to TIME to read the log group back']);
+  const connection = connectionFrom(values);
+  const deadLetterDir = values['dead-letter-dir'] ?? DEFAULT_REPLAY_DEAD_LETTER_DIR;
+  // The ingest function's own configuration, from the options: what is not an option
+  // (bulk size, retention, gzip) still comes from the environment.
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    [INGEST_ENV.endpoint]: connection.endpoint,
+    [INGEST_ENV.auth]: connection.auth,
+    [INGEST_ENV.username]: connection.username,
+    [INGEST_ENV.password]: connection.password,
+    [INGEST_ENV.flowLogFormat]: values.format,
+    [INGEST_ENV.indexPrefix]: values['index-prefix'],
+    [INGEST_ENV.geoipDir]: values['geoip-dir'] ?? DEFAULT_GEO_DIR,
+    [INGEST_ENV.geoipDatabase]: values['geoip-database'],
+    [INGEST_ENV.geoipEnabled]: values['no-geoip'] ? 'false' : 'true',
+    // Replay never writes into the production dead-letter bucket: new failures stay local.
+    [INGEST_ENV.deadLetterBucket]: undefined,
+    [INGEST_ENV.deadLetterDir]: deadLetterDir,
   };
-  set(INGEST_ENV.endpoint, values.endpoint);
-  set(INGEST_ENV.auth, values.auth);
-  set(INGEST_ENV.flowLogFormat, values.format);
-  set(INGEST_ENV.indexPrefix, values['index-prefix']);
-  set(INGEST_ENV.geoipDir, values['geoip-dir'] ?? env[INGEST_ENV.geoipDir] ?? DEFAULT_GEO_DIR);
-  set(INGEST_ENV.geoipDatabase, values['geoip-database']);
-  if (values['no-geoip']) env[INGEST_ENV.geoipEnabled] = 'false';
-  // Replay never writes into the production dead-letter bucket: new failures stay local.
-  delete env[INGEST_ENV.deadLetterBucket];
-  env[INGEST_ENV.deadLetterDir] = values['dead-letter-dir'] ?? './replay-dead-letters';
-  const handler = createIngestHandler(loadIngestConfig(env), { quiet: true });
+  const config = loadIngestConfig(env);
+  // The connection as the options resolved it (a --region wins over the endpoint's).
+  const handler = createIngestHandler({ ...config, connection: { ...config.connection, ...connection } }, { quiet: true });
   const context = { getRemainingTimeInMillis: () => 120_000 };
 
   let indexed = 0;
   let deadLettered = 0;
   let skipped = 0;
-  if (values['log-group'] !== undefined) {
-    const range = logGroupRange(values['log-group'], values.from, values.to);
+  if (fromLogGroup) {
+    const range = logGroupRange(values['log-group']!, values.from, values.to);
     const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
     for await (const event of logGroupEvents(new CloudWatchLogsClient({}), range)) {
       const s = await handler(event, context);
       indexed += s.indexed;
       deadLettered += s.deadLettered;
-      if (s.deadLetterKey) process.stderr.write(`${range.logGroup}: ${s.deadLettered} record(s) not indexable, see ${env[INGEST_ENV.deadLetterDir]}/${s.deadLetterKey}\n`);
+      if (s.deadLetterKey) process.stderr.write(`${range.logGroup}: ${s.deadLettered} record(s) not indexable, see ${deadLetterDir}/${s.deadLetterKey}\n`);
     }
   }
   for (const { source, text } of await readInputs(positionals)) {
@@ -155,7 +170,7 @@ export async function runReplayCommand(argv: readonly string[]): Promise<number>
       const s = await handler(event, context);
       indexed += s.indexed;
       deadLettered += s.deadLettered;
-      if (s.deadLetterKey) process.stderr.write(`${source}: ${s.deadLettered} record(s) still not indexable, see ${env[INGEST_ENV.deadLetterDir]}/${s.deadLetterKey}\n`);
+      if (s.deadLetterKey) process.stderr.write(`${source}: ${s.deadLettered} record(s) still not indexable, see ${deadLetterDir}/${s.deadLetterKey}\n`);
     }
   }
   process.stdout.write(`replayed: ${indexed} indexed, ${deadLettered} dead-lettered again, ${skipped} undecodable skipped\n`);

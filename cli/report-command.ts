@@ -4,31 +4,39 @@
  * path as the report function (collect, render) without S3, SNS or SES.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../src/errors.js';
 import { REPORT_CATALOG } from '../src/reports/catalog.js';
 import { renderWeeklyPage } from '../src/reports/html.js';
 import { collectWeeklyReport, DEFAULT_LOOKBACK_DAYS, weekEndingOn, type WeekRange } from '../src/reports/weekly.js';
-import { DEFAULTS, INGEST_ENV } from '../src/settings.js';
+import { REPORT_ENV } from '../src/settings.js';
 import { openSearchSource } from '../lambdas/reports/opensearch-source.js';
-import { createOpenSearchClient, type OpenSearchConnection } from '../lambdas/shared/opensearch.js';
+import { createOpenSearchClient } from '../lambdas/shared/opensearch.js';
+import { CONNECTION_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom, indexPrefixFrom } from './common.js';
+import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
+import type { StackClients } from './stack.js';
 
-const HELP = `usage: flowlogs report [--endpoint URL] [--auth none|basic|aws-sigv4] [--index-prefix P]
-                       [--from D] [--to D] [--out FILE] [--lookback-days N] [--top N]
+/** Where the page is written when --out is not given. */
+export const DEFAULT_REPORT_FILE = 'weekly-report.html';
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...INDEX_PREFIX_OPTION,
+  from: { type: 'string', arg: 'D', help: 'first day YYYY-MM-DD (or ISO 8601 time) of the range; default: 7 days before --to' },
+  to: { type: 'string', arg: 'D', help: 'last day YYYY-MM-DD (included; an ISO 8601 time is excluded); default: the 7 days that ended at 00:00 UTC today' },
+  out: { type: 'string', arg: 'FILE', help: `the page (default ${DEFAULT_REPORT_FILE})` },
+  'lookback-days': { type: 'string', arg: 'N', env: [REPORT_ENV.lookbackDays], help: `days before --from in which a REJECTed source counts as seen (default ${DEFAULT_LOOKBACK_DAYS})` },
+  top: { type: 'string', arg: 'N', help: 'rows of each top-N table (default 10)' },
+  ...STACK_OPTION,
+  ...HELP_OPTION,
+} as const satisfies OptionTable;
+
+const HELP = `usage: flowlogs report [options]
 
 Renders the weekly report page (one self-contained HTML file) from the daily
-indices <prefix>-* of an OpenSearch, and prints its path and a summary.
+indices <prefix>-* of an OpenSearch, and prints its path and a summary. The week
+before the range, of the same length, is the comparison.
 
-  --from D, --to D   the range: YYYY-MM-DD days (both included) or ISO 8601 times
-                     (--to excluded). Default: the 7 days that ended at 00:00 UTC today.
-                     The week before, of the same length, is the comparison.
-  --out FILE         default weekly-report.html
-  --lookback-days N  days before --from in which a REJECTed source counts as seen (default ${DEFAULT_LOOKBACK_DAYS})
-  --top N            rows of each top-N table (default 10)
-  --endpoint, --auth, --index-prefix
-                     as the ingest function: ${INGEST_ENV.endpoint}, ${INGEST_ENV.auth},
-                     ${INGEST_ENV.indexPrefix} (default ${DEFAULTS.indexPrefix}); basic auth reads
-                     ${INGEST_ENV.username} and ${INGEST_ENV.password}`;
+${optionHelp(OPTIONS)}`;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -52,43 +60,22 @@ function positive(raw: string | undefined, name: string): number | undefined {
   return n;
 }
 
-export async function runReportCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      endpoint: { type: 'string' },
-      auth: { type: 'string' },
-      'index-prefix': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      out: { type: 'string' },
-      'lookback-days': { type: 'string' },
-      top: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+export async function runReportCommand(argv: readonly string[], stackClients?: StackClients): Promise<number> {
+  const { values, positionals } = await parseOptionsWithStack(OPTIONS, argv, stackClients);
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
   }
-  const endpoint = (values.endpoint ?? process.env[INGEST_ENV.endpoint])?.replace(/\/+$/, '');
-  if (!endpoint || !/^https?:\/\//.test(endpoint)) throw new ConfigError(`--endpoint (or ${INGEST_ENV.endpoint}) must be an http:// or https:// URL\n\n${HELP}`);
-  const auth = values.auth ?? process.env[INGEST_ENV.auth] ?? (endpoint.startsWith('https://') ? 'aws-sigv4' : 'none');
-  if (auth !== 'aws-sigv4' && auth !== 'basic' && auth !== 'none') throw new ConfigError(`--auth must be aws-sigv4, basic or none, got "${auth}"`);
-  const indexPrefix = values['index-prefix'] ?? process.env[INGEST_ENV.indexPrefix] ?? DEFAULTS.indexPrefix;
+  requireOptions('report', OPTIONS, values, ['endpoint'], positionals.length > 0 ? [`unexpected argument "${positionals[0]}"`] : []);
+  const connection = connectionFrom(values);
+  const endpoint = connection.endpoint;
+  const indexPrefix = indexPrefixFrom(values);
   const now = new Date();
   const week = rangeFrom(values.from, values.to, now);
-  const out = values.out ?? 'weekly-report.html';
+  const out = values.out ?? DEFAULT_REPORT_FILE;
   const lookbackDays = positive(values['lookback-days'], '--lookback-days');
   const top = positive(values.top, '--top');
 
-  const connection: OpenSearchConnection = {
-    endpoint,
-    auth,
-    ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
-    ...(process.env[INGEST_ENV.username] ? { username: process.env[INGEST_ENV.username] } : {}),
-    ...(process.env[INGEST_ENV.password] ? { password: process.env[INGEST_ENV.password] } : {}),
-  };
   const client = await createOpenSearchClient(connection);
   try {
     const source = openSearchSource(client, indexPrefix, `OpenSearch ${endpoint} (${indexPrefix}-*)`);

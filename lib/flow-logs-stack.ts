@@ -15,6 +15,7 @@ import { IngestFunction } from './constructs/ingest-function.js';
 import { Operations } from './constructs/operations.js';
 import { ReportFunction } from './constructs/report-function.js';
 import { SearchDomain, defaultDomainName, newDomainArn } from './constructs/search-domain.js';
+import { STACK_OUTPUTS } from '../src/settings.js';
 
 /** The stack's props: the app's settings ({@link FlowLogsProps}, documented with their defaults) plus the usual stack props. */
 export interface FlowLogsStackProps extends StackProps, FlowLogsProps {}
@@ -67,7 +68,7 @@ export class FlowLogsStack extends Stack {
           }
         : {}),
     });
-    if (this.capture.logGroup) this.operations.output('FlowLogGroupName', this.capture.logGroup.logGroupName, 'Log group the flow logs deliver to');
+    if (this.capture.logGroup) this.operations.output(STACK_OUTPUTS.flowLogGroupName, this.capture.logGroup.logGroupName, 'Log group the flow logs deliver to');
     if (this.capture.bucket) this.operations.output('FlowLogBucketName', this.capture.bucket.bucketName, `Bucket the flow logs deliver to, under ${this.capture.prefix}`);
 
     // OpenSearch is fed from CloudWatch Logs: without that destination there is nothing to index.
@@ -113,7 +114,7 @@ export class FlowLogsStack extends Stack {
         // A quarter of one node's volume; 2 GiB for an existing domain of unknown size.
         freeStorageThresholdMiB: searchDomain.volumeSizeGiB ? searchDomain.volumeSizeGiB * 256 : 2048,
       });
-      this.operations.output('DomainEndpoint', `https://${searchDomain.endpoint}`, 'OpenSearch endpoint the ingest function writes to');
+      this.operations.output(STACK_OUTPUTS.domainEndpoint, `https://${searchDomain.endpoint}`, 'OpenSearch endpoint the ingest function writes to');
       this.operations.output(
         'DashboardsUrl',
         `https://${searchDomain.endpoint}/_dashboards/`,

@@ -72,6 +72,17 @@ export const REPORT_ENV = {
   lookbackDays: 'REPORT_LOOKBACK_DAYS',
 } as const;
 
+/**
+ * Outputs of the deployed stack (`FlowLogsStack`) that `flowlogs --stack NAME` reads besides its
+ * functions' environment.
+ */
+export const STACK_OUTPUTS = {
+  /** `https://` endpoint of the OpenSearch domain the ingest function writes to. */
+  domainEndpoint: 'DomainEndpoint',
+  /** Log group the flow logs deliver to (replay reads it back). */
+  flowLogGroupName: 'FlowLogGroupName',
+} as const;
+
 /** Defaults used when a setting is not given. */
 export const DEFAULTS = {
   indexPrefix: 'vpcflowlogs',

@@ -158,6 +158,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** The leading items of `queue` that fit one request: at most `window` items and `maxBytes` bytes (one item always). */
 function takeChunk(queue: BulkItem[], window: number, maxBytes: number): BulkItem[] {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: when that bound fits, all of the window
+  // does, without counting each item's bytes (a slice's items are far under the limit).
+  const end = Math.min(queue.length, window);
+  let bound = 0;
+  for (let i = 0; i < end && bound <= maxBytes; i++) bound += 3 * queue[i]!.lines.length;
+  if (bound <= maxBytes) return queue.splice(0, end);
   let n = 0;
   let size = 0;
   while (n < queue.length && n < window) {

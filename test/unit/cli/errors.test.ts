@@ -36,6 +36,12 @@ describe('describeFailure', () => {
     expect(describeFailure(libraryError('ResponseError', 'security_exception', { statusCode: 403 }))).toBe('the service refused the request (HTTP 403): ResponseError: security_exception');
   });
 
+  it('names a file that cannot be read', () => {
+    const missing = Object.assign(new Error("ENOENT: no such file or directory, open 'dl.ndjson'"), { code: 'ENOENT', path: 'dl.ndjson' });
+
+    expect(describeFailure(missing)).toBe("cannot read dl.ndjson: ENOENT: no such file or directory, open 'dl.ndjson'");
+  });
+
   it('leaves anything else to be printed with its stack, as a bug', () => {
     expect(describeFailure(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBeUndefined();
     expect(describeFailure('a string')).toBeUndefined();

@@ -1,6 +1,4 @@
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runPartitionsCommand } from '../../../cli/partitions.js';
@@ -55,6 +53,7 @@ describe('flowlogs partitions --dry-run', () => {
     expect(noBucket.stderr).toBe(`flowlogs: ${PARTITION_ENV.bucket} is required (the flow-log bucket)\n`);
   });
 
+  // --stack: test/unit/cli/stack.test.ts
   it('names every missing option in one run, with the variable each falls back to', () => {
     const r = runCli(['partitions', '--from', '2024-01-01', '--to', '2024-01-02']);
 
@@ -120,31 +119,5 @@ describe('flowlogs partitions', () => {
 
     await expect(runPartitionsCommand(['--from', '2024-02-28', '--to', '2024-03-01'])).rejects.toThrow(`missing --workgroup (or ${PARTITION_ENV.workgroup})`);
     expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
-  });
-
-  it('takes every setting from a deployed stack with --stack', async () => {
-    for (const name of Object.values(PARTITION_ENV)) delete process.env[name];
-    const cloudFormation = mockClient(CloudFormationClient);
-    const lambda = mockClient(LambdaClient);
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'VpcFlowLogs' }).resolves({
-      Stacks: [{ StackName: 'VpcFlowLogs', CreationTime: new Date(0), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'AthenaWorkgroup', OutputValue: 'VpcFlowLogs-flow-logs' }] }],
-    });
-    cloudFormation.on(ListStackResourcesCommand).resolvesOnce({
-      StackResourceSummaries: [
-        { LogicalResourceId: 'Bucket', PhysicalResourceId: 'bucket-1', ResourceType: 'AWS::S3::Bucket', LastUpdatedTimestamp: new Date(0), ResourceStatus: 'CREATE_COMPLETE' },
-        { LogicalResourceId: 'PartitionFunction', PhysicalResourceId: 'VpcFlowLogs-Partitions', ResourceType: 'AWS::Lambda::Function', LastUpdatedTimestamp: new Date(0), ResourceStatus: 'CREATE_COMPLETE' },
-      ],
-    });
-    lambda.on(GetFunctionConfigurationCommand, { FunctionName: 'VpcFlowLogs-Partitions' }).resolves({ Environment: { Variables: { ...ENV, ATHENA_WORKGROUP: 'wg-from-stack' } } });
-
-    const code = await runPartitionsCommand(['--stack', 'VpcFlowLogs', '--from', '2024-02-28', '--to', '2024-02-28', '--dry-run'], {
-      cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
-      lambda: new LambdaClient({ region: 'eu-west-1' }),
-    });
-
-    expect(code).toBe(0);
-    expect(stdout.join('')).toBe(`${addPartitionsStatements(TABLE, LOCATION, ['2024-02-28'])[0]};\n`);
-    cloudFormation.restore();
-    lambda.restore();
   });
 });
