@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { describe, expect, it } from 'vitest';
-import { clientIndexMetaSource, ensureIndexLayout } from '../../../../lambdas/shared/opensearch.js';
+import { clientIndexMetaSource, clientTransport, ensureIndexLayout } from '../../../../lambdas/shared/opensearch.js';
 import { indexLayout } from '../../../../src/ingest/index-template.js';
 
 type Call = { method: string; path: string; querystring?: unknown; body?: unknown };
@@ -83,5 +83,20 @@ describe('clientIndexMetaSource', () => {
 
     expect(await clientIndexMetaSource(missing).indexMeta('vpcflowlogs-2026.12.03', { timeoutMs: 1000 })).toEqual({ exists: false });
     await expect(clientIndexMetaSource(refused).indexMeta('vpcflowlogs-2026.12.03', { timeoutMs: 1000 })).rejects.toThrow(/403/);
+  });
+});
+
+describe('clientTransport', () => {
+  it('asks OpenSearch for only the status and error of each item, and maps them', async () => {
+    const { client, calls } = fakeClient(() => ({
+      items: [{ index: { status: 201 } }, { create: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'queue full' } } }],
+    }));
+
+    const items = await clientTransport(client).bulk('{"index":{}}\n{}\n{"create":{}}\n{}\n', { timeoutMs: 1000 });
+
+    expect(calls).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/_bulk', querystring: { filter_path: 'items.*.status,items.*.error.type,items.*.error.reason' } }),
+    ]);
+    expect(items).toEqual([{ status: 201 }, { status: 429, error: 'es_rejected_execution_exception: queue full' }]);
   });
 });
