@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, DashboardsError } from '../src/errors.js';
 import { AWS_DASHBOARDS_PATH, importSavedObjects, objectCount } from '../src/reports/dashboards-import.js';
 import { DASHBOARDS_SETUP, DEFAULTS, INGEST_ENV } from '../src/settings.js';
-import { AWS_DOMAIN_ENDPOINT } from '../lib/config.js';
+import { AWS_DOMAIN_ENDPOINT } from '../lib/domain-endpoint.js';
 
 const HELP = `usage: flowlogs dashboards --out FILE [--index-prefix P]
        flowlogs dashboards --endpoint URL [--auth aws-sigv4|basic|none] [--region R]

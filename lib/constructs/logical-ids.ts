@@ -21,16 +21,18 @@ export function logicalIdAt(path: readonly string[]): string {
 /**
  * Gives every CloudFormation element under `moved` the logical id it had when
  * it sat directly under `formerParent`: the path below `moved` is put under
- * `formerParent`'s stack-relative path. Call once, after `moved` has all its
- * resources.
+ * `formerParent`'s stack-relative path. A stack rename rather than an
+ * override, so `Stack.getLogicalId` answers the kept id too. Call once, after
+ * `moved` has all its resources.
  */
 export function keepFormerLogicalIds(moved: Construct, formerParent: Construct): void {
   const stack = Stack.of(moved);
   const parentPath = formerParent.node.scopes.slice(formerParent.node.scopes.indexOf(stack) + 1).map((c) => c.node.id);
+  const stackDepth = stack.node.scopes.length;
   const movedDepth = moved.node.scopes.length;
   for (const child of moved.node.findAll()) {
     if (!(child instanceof CfnElement) || Stack.of(child) !== stack) continue;
-    const below = child.node.scopes.slice(movedDepth).map((c) => c.node.id);
-    child.overrideLogicalId(logicalIdAt([...parentPath, ...below]));
+    const ids = child.node.scopes.map((c) => c.node.id);
+    stack.renameLogicalId(logicalIdAt(ids.slice(stackDepth)), logicalIdAt([...parentPath, ...ids.slice(movedDepth)]));
   }
 }
