@@ -82,6 +82,8 @@ export class DashboardsSetup extends Construct {
   readonly roleMappings?: CustomResource;
   /** SHA-256 of the NDJSON imported: a change of the catalog changes it, and so updates the resource. */
   readonly contentHash: string;
+  /** Resolved {@link DashboardsSetupProps.indexPrefix}. */
+  readonly indexPrefix: string;
 
   private readonly readerRoleArns: string[] = [];
   private readonly searchDomain: SearchDomain;
@@ -90,6 +92,7 @@ export class DashboardsSetup extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const indexPrefix = props.indexPrefix ?? DASHBOARDS_SETUP_DEFAULTS.indexPrefix;
+    this.indexPrefix = indexPrefix;
     const domain = props.searchDomain;
     this.searchDomain = domain;
     const placement = domain.vpcPlacement;

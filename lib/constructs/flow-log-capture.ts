@@ -148,6 +148,10 @@ export class FlowLogCapture extends Construct {
   readonly prefix = FLOW_LOG_PREFIX;
   /** The flow logs, CloudWatch Logs ones first. */
   readonly flowLogs: CfnFlowLog[] = [];
+  /** Resolved {@link FlowLogCaptureProps.trafficType}. */
+  readonly trafficType: TrafficType;
+  /** Resolved {@link FlowLogCaptureProps.aggregationInterval}. */
+  readonly aggregationInterval: number;
 
   constructor(scope: Construct, id: string, props: FlowLogCaptureProps) {
     super(scope, id);
@@ -155,6 +159,8 @@ export class FlowLogCapture extends Construct {
     const d = FLOW_LOG_CAPTURE_DEFAULTS;
     const trafficType = checkOneOf(OWNER, 'trafficType', props.trafficType ?? d.trafficType, TRAFFIC_TYPES);
     const aggregationInterval = checkOneOf(OWNER, 'aggregationInterval', props.aggregationInterval ?? d.aggregationInterval, AGGREGATION_INTERVALS);
+    this.trafficType = trafficType;
+    this.aggregationInterval = aggregationInterval;
     // What every flow log shares; each destination adds where its records go.
     const flowLogPerVpc = (idPrefix: string, destination: FlowLogDestination, dependency: IDependable | undefined): void => {
       for (const vpcId of props.vpcIds) {

@@ -122,6 +122,8 @@ export class ReportFunction extends Construct {
   readonly schedule?: Rule;
   readonly errorsAlarm: Alarm;
   readonly securityGroup?: SecurityGroup;
+  /** The optional props with their defaults, as used. */
+  readonly resolved: { readonly indexPrefix: string; readonly schedule: string; readonly expirationDays: number; readonly logRetentionDays: number };
 
   constructor(scope: Construct, id: string, props: ReportFunctionProps) {
     super(scope, id);
@@ -129,6 +131,8 @@ export class ReportFunction extends Construct {
     const indexPrefix = props.indexPrefix ?? REPORT_FUNCTION_DEFAULTS.indexPrefix;
     const schedule = props.schedule ?? REPORT_FUNCTION_DEFAULTS.schedule;
     const expirationDays = checkInteger(OWNER, 'expirationDays', props.expirationDays ?? REPORT_FUNCTION_DEFAULTS.expirationDays, REPORT_FUNCTION_RANGES.expirationDays);
+    const logRetentionDays = props.logRetentionDays ?? REPORT_FUNCTION_DEFAULTS.logRetentionDays;
+    this.resolved = Object.freeze({ indexPrefix, schedule, expirationDays, logRetentionDays });
     if (schedule !== 'off' && !SCHEDULE_EXPRESSION.test(schedule)) throw new ConfigError(`ReportFunction: schedule must be "off", cron(...) or rate(...), got "${schedule}"`);
     if (!props.searchDomain && !props.athena) throw new ConfigError('ReportFunction: needs a searchDomain or an athena source');
     if (props.sesIdentity && !props.email) throw new ConfigError('ReportFunction: sesIdentity needs email (the recipient)');
@@ -147,7 +151,7 @@ export class ReportFunction extends Construct {
     });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
 
-    const logGroup = functionLogGroup(this, 'LogGroup', OWNER, props.logRetentionDays ?? REPORT_FUNCTION_DEFAULTS.logRetentionDays);
+    const logGroup = functionLogGroup(this, 'LogGroup', OWNER, logRetentionDays);
     this.role = functionRole(this, 'Role', 'Report function: reads flow-log figures, stores and announces the weekly report', logGroup);
 
     const pages = this.bucket.arnForObjects(`${this.keyPrefix}*`);
