@@ -9,32 +9,43 @@
  */
 import { ConfigError, FlowLogError } from '../src/errors.js';
 import { DEFAULT_FORMAT, formatOf, parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
-import { DEFAULTS } from '../src/settings.js';
+import { ATHENA_CATALOG_DEFAULTS } from './constructs/athena-catalog.js';
+import { ATHENA_WORKGROUP_DEFAULTS, ATHENA_WORKGROUP_RANGES } from './constructs/athena-workgroup.js';
+import { DASHBOARDS_SETUP_DEFAULTS } from './constructs/dashboards.js';
+import {
+  AGGREGATION_INTERVALS,
+  FLOW_LOG_CAPTURE_DEFAULTS,
+  FLOW_LOG_CAPTURE_RANGES,
+  minTransitionDays,
+  TRAFFIC_TYPES,
+  TRANSITION_STORAGE_CLASSES,
+  type TrafficType,
+  type TransitionStorageClass,
+} from './constructs/flow-log-capture.js';
+import { INGEST_FILTERS, INGEST_FUNCTION_DEFAULTS, INGEST_FUNCTION_RANGES, type IngestFilter } from './constructs/ingest-function.js';
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from './constructs/lambda-defaults.js';
+import { PARTITION_FUNCTION_DEFAULTS, PARTITION_FUNCTION_RANGES } from './constructs/partition-function.js';
+import type { IntegerRange } from './constructs/prop-checks.js';
+import { REPORT_FUNCTION_DEFAULTS, SCHEDULE_EXPRESSION } from './constructs/report-function.js';
+import { SEARCH_DOMAIN_DEFAULTS, SEARCH_DOMAIN_RANGES } from './constructs/search-domain.js';
+import { AWS_DOMAIN_ENDPOINT } from './domain-endpoint.js';
 import { INSTANCE_LIMITS, sizeDomain, type DomainSizing } from './domain-sizing.js';
 
-/** An EventBridge schedule expression: `cron(...)` (six fields) or `rate(...)`. */
-export const SCHEDULE_EXPRESSION = /^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
+// The names this module used to define: each is now owned by its construct.
+export { AGGREGATION_INTERVALS, TRAFFIC_TYPES, TRANSITION_STORAGE_CLASSES, type TrafficType, type TransitionStorageClass } from './constructs/flow-log-capture.js';
+export { INGEST_FILTERS, type IngestFilter } from './constructs/ingest-function.js';
+export { LOG_RETENTION_DAYS } from './constructs/lambda-defaults.js';
+export { SCHEDULE_EXPRESSION } from './constructs/report-function.js';
+export { AWS_DOMAIN_ENDPOINT } from './domain-endpoint.js';
+
 const SCHEDULE_EXPRESSION_OR_OFF = new RegExp(`^off$|${SCHEDULE_EXPRESSION.source}`);
 
 /** Default of {@link FlowLogsProps.expectedDailyRecords}: about 1 GB of default-format records a day. */
 export const DEFAULT_EXPECTED_DAILY_RECORDS = 10_000_000;
 
-/** Which flow-log events the subscription filter passes to the ingest function. */
-export type IngestFilter = 'all' | 'reject';
-export const INGEST_FILTERS: readonly IngestFilter[] = ['all', 'reject'];
-/** Which traffic a flow log records. */
-export type TrafficType = 'ALL' | 'ACCEPT' | 'REJECT';
 /** Where a flow log delivers records. */
 export type Destination = 'cloud-watch-logs' | 's3';
-/** S3 storage classes a flow-log object may move to and stay queryable by Athena. */
-export type TransitionStorageClass = 'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR';
-
-export const TRAFFIC_TYPES: readonly TrafficType[] = ['ALL', 'ACCEPT', 'REJECT'];
 export const DESTINATIONS: readonly Destination[] = ['cloud-watch-logs', 's3'];
-export const AGGREGATION_INTERVALS: readonly number[] = [60, 600];
-export const TRANSITION_STORAGE_CLASSES: readonly TransitionStorageClass[] = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'];
-/** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Prefix of every context key the app reads: `flowlogs:vpcIds`. */
 export const CONTEXT_PREFIX = 'flowlogs:';
@@ -541,10 +552,11 @@ function oneOf<T>(key: string, value: unknown, allowed: readonly T[], fallback: 
   return hit;
 }
 
-function integer(key: string, value: unknown, min: number, max: number, fallback: number, note = ''): number {
+/** `value` within the range a construct exports, or `fallback` (the construct's default) when unset. */
+function integer(key: string, value: unknown, range: IntegerRange, fallback: number, note = ''): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(key, value, `an integer from ${min} to ${max}${note}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
+    throw invalid(key, value, `an integer from ${range.min} to ${range.max}${note}`);
   }
   return value;
 }
@@ -582,11 +594,11 @@ const DOMAIN_NAME = /^[a-z][a-z0-9-]{2,27}$/;
 const INSTANCE_TYPE = /^[a-z0-9]+\.[a-z0-9]+\.search$/;
 const ENGINE_VERSION = /^(OpenSearch|Elasticsearch)_\d+\.\d+$/;
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
-/** search-<name>-<id>.<region>.es.amazonaws.com (or vpc-...), the form a domain ARN can be derived from. */
-export const AWS_DOMAIN_ENDPOINT = /^(?:search|vpc)-([a-z][a-z0-9-]{2,27})-[a-z0-9]+\.([a-z0-9-]+)\.es\.amazonaws\.com(?:\.cn)?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SES_IDENTITY = /^([^\s@]+@)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 const INDEX_PREFIX = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+/** Records a day the sizing accepts: at least one. */
+const EXPECTED_DAILY_RECORDS: IntegerRange = { min: 1, max: 1e12 };
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 
 function logFormat(value: unknown): FlowLogFormat {
@@ -617,11 +629,11 @@ function dashboardsConfig(props: FlowLogsProps, domain: NewDomainConfig | Existi
     if (adminEmail !== undefined) throw invalid('dashboardsAdminEmail', adminEmail, 'only with dashboardsSignIn "cognito"');
     if (domainPrefix !== undefined) throw invalid('dashboardsDomainPrefix', domainPrefix, 'only with dashboardsSignIn "cognito"');
   }
-  return { import: bool('dashboards', props.dashboards, true), signIn, adminEmail, domainPrefix };
+  return { import: bool('dashboards', props.dashboards, DASHBOARDS_SETUP_DEFAULTS.savedObjects), signIn, adminEmail, domainPrefix };
 }
 
 function ingestFilter(value: unknown, format: FlowLogFormat): IngestFilter {
-  const filter = oneOf('ingestFilter', value, INGEST_FILTERS, 'all');
+  const filter = oneOf('ingestFilter', value, INGEST_FILTERS, INGEST_FUNCTION_DEFAULTS.filter);
   if (filter === 'reject' && !format.fields.some((f) => f.name === 'action')) {
     throw invalid('ingestFilter', value, '"all", or "reject" only with a logFormat that has the action field');
   }
@@ -645,14 +657,14 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
     throw invalid('destinations', destinations, `a non-empty list of distinct values from ${DESTINATIONS.map(show).join(', ')}`);
   }
 
-  const s3TransitionStorageClass = oneOf('s3TransitionStorageClass', props.s3TransitionStorageClass, TRANSITION_STORAGE_CLASSES, 'STANDARD_IA');
-  // S3 refuses a transition to an IA class before day 30.
-  const minTransition = s3TransitionStorageClass === 'STANDARD_IA' || s3TransitionStorageClass === 'ONEZONE_IA' ? 30 : 1;
-  const s3TransitionDays = integer('s3TransitionDays', props.s3TransitionDays, 0, 36500, 30, ` (0 for no transition)`);
+  const capture = FLOW_LOG_CAPTURE_DEFAULTS;
+  const s3TransitionStorageClass = oneOf('s3TransitionStorageClass', props.s3TransitionStorageClass, TRANSITION_STORAGE_CLASSES, capture.transitionStorageClass);
+  const minTransition = minTransitionDays(s3TransitionStorageClass);
+  const s3TransitionDays = integer('s3TransitionDays', props.s3TransitionDays, FLOW_LOG_CAPTURE_RANGES.transitionDays, capture.transitionDays, ` (0 for no transition)`);
   if (s3TransitionDays !== 0 && s3TransitionDays < minTransition) {
     throw invalid('s3TransitionDays', s3TransitionDays, `0 (no transition) or at least ${minTransition} for ${s3TransitionStorageClass}`);
   }
-  const s3ExpirationDays = integer('s3ExpirationDays', props.s3ExpirationDays, 0, 36500, 365, ' (0 to keep objects forever)');
+  const s3ExpirationDays = integer('s3ExpirationDays', props.s3ExpirationDays, FLOW_LOG_CAPTURE_RANGES.expirationDays, capture.expirationDays, ' (0 to keep objects forever)');
   if (s3ExpirationDays !== 0 && s3TransitionDays !== 0 && s3ExpirationDays <= s3TransitionDays) {
     throw invalid('s3ExpirationDays', s3ExpirationDays, `0 (keep forever) or more than s3TransitionDays (${s3TransitionDays})`);
   }
@@ -668,7 +680,8 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
   if (domainVpcId === undefined && domainSubnetIds !== undefined) throw invalid('domainVpcId', undefined, 'a VPC id (required with domainSubnetIds)');
   const vpcPlacement = domainVpcId !== undefined && domainSubnetIds !== undefined ? { vpcId: domainVpcId, subnetIds: domainSubnetIds } : undefined;
 
-  const indexRetentionDays = integer('indexRetentionDays', props.indexRetentionDays, 1, 3650, DEFAULTS.indexRetentionDays);
+  const ingest = INGEST_FUNCTION_DEFAULTS;
+  const indexRetentionDays = integer('indexRetentionDays', props.indexRetentionDays, INGEST_FUNCTION_RANGES.indexRetentionDays, ingest.indexRetentionDays);
   let domain: NewDomainConfig | ExistingDomainConfig;
   if (opensearchEndpoint !== undefined) {
     const endpoint = endpointHost(opensearchEndpoint);
@@ -678,9 +691,10 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
     }
     domain = { kind: 'existing', endpoint, domainArn: opensearchDomainArn };
   } else {
-    const instanceCount = integer('domainInstanceCount', props.domainInstanceCount, 1, 80, 2);
-    const zoneAwareness = bool('domainZoneAwareness', props.domainZoneAwareness, false);
-    const availabilityZoneCount = oneOf('domainAvailabilityZoneCount', props.domainAvailabilityZoneCount, [2, 3], 2);
+    const domainDefaults = SEARCH_DOMAIN_DEFAULTS;
+    const instanceCount = integer('domainInstanceCount', props.domainInstanceCount, SEARCH_DOMAIN_RANGES.instanceCount, domainDefaults.instanceCount);
+    const zoneAwareness = bool('domainZoneAwareness', props.domainZoneAwareness, domainDefaults.zoneAwareness);
+    const availabilityZoneCount = oneOf('domainAvailabilityZoneCount', props.domainAvailabilityZoneCount, SEARCH_DOMAIN_RANGES.availabilityZoneCounts, domainDefaults.availabilityZoneCount);
     if (zoneAwareness && instanceCount % availabilityZoneCount !== 0) {
       throw invalid('domainInstanceCount', instanceCount, `a multiple of domainAvailabilityZoneCount (${availabilityZoneCount}) with zone awareness`);
     }
@@ -690,11 +704,11 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
         throw invalid('domainSubnetIds', vpcPlacement.subnetIds, `exactly ${needed} subnet id(s), one per Availability Zone the domain uses (${zoneAwareness ? `domainAvailabilityZoneCount is ${availabilityZoneCount}` : 'zone awareness is off'})`);
       }
     }
-    const dedicatedMasterCount = oneOf('domainDedicatedMasterCount', props.domainDedicatedMasterCount, [0, 3, 5], 0);
-    const instanceType = text('domainInstanceType', props.domainInstanceType, INSTANCE_TYPE, 'an OpenSearch instance type such as "t3.small.search" or "m7g.large.search"') ?? 't3.small.search';
-    const expectedDailyRecords = integer('expectedDailyRecords', props.expectedDailyRecords, 1, 1e12, DEFAULT_EXPECTED_DAILY_RECORDS);
+    const dedicatedMasterCount = oneOf('domainDedicatedMasterCount', props.domainDedicatedMasterCount, SEARCH_DOMAIN_RANGES.dedicatedMasterCounts, domainDefaults.dedicatedMasterCount);
+    const instanceType = text('domainInstanceType', props.domainInstanceType, INSTANCE_TYPE, 'an OpenSearch instance type such as "t3.small.search" or "m7g.large.search"') ?? domainDefaults.instanceType;
+    const expectedDailyRecords = integer('expectedDailyRecords', props.expectedDailyRecords, EXPECTED_DAILY_RECORDS, DEFAULT_EXPECTED_DAILY_RECORDS);
     const sizing = sizeDomain({ dailyRecords: expectedDailyRecords, retentionDays: indexRetentionDays, instanceCount });
-    const volumeSizeGiB = integer('domainVolumeSizeGiB', props.domainVolumeSizeGiB, sizing.volumeGiBPerNode, 16384, sizing.volumeGiBPerNode, ` (${expectedDailyRecords} records a day kept ${indexRetentionDays} days need ${sizing.volumeGiBPerNode} GiB on each of ${instanceCount} nodes; lower expectedDailyRecords or indexRetentionDays, or add nodes)`);
+    const volumeSizeGiB = integer('domainVolumeSizeGiB', props.domainVolumeSizeGiB, { min: sizing.volumeGiBPerNode, max: SEARCH_DOMAIN_RANGES.volumeSizeGiBMax }, sizing.volumeGiBPerNode, ` (${expectedDailyRecords} records a day kept ${indexRetentionDays} days need ${sizing.volumeGiBPerNode} GiB on each of ${instanceCount} nodes; lower expectedDailyRecords or indexRetentionDays, or add nodes)`);
     const limits = INSTANCE_LIMITS[instanceType];
     if (limits && instanceCount > limits.maxDataNodes) {
       throw invalid('domainInstanceCount', instanceCount, `at most ${limits.maxDataNodes} data nodes of ${instanceType}; choose a larger instance type such as "m7g.large.search"`);
@@ -711,7 +725,7 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
     domain = {
       kind: 'new',
       domainName: text('domainName', props.domainName, DOMAIN_NAME, '3 to 28 characters a-z, 0-9 and hyphen, starting with a letter'),
-      engineVersion: text('domainEngineVersion', props.domainEngineVersion, ENGINE_VERSION, 'a version such as "OpenSearch_2.19"') ?? 'OpenSearch_2.19',
+      engineVersion: text('domainEngineVersion', props.domainEngineVersion, ENGINE_VERSION, 'a version such as "OpenSearch_2.19"') ?? domainDefaults.engineVersion,
       instanceType,
       instanceCount,
       volumeSizeGiB,
@@ -720,13 +734,13 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
       zoneAwareness,
       availabilityZoneCount,
       dedicatedMasterCount,
-      dedicatedMasterType: text('domainDedicatedMasterType', props.domainDedicatedMasterType, INSTANCE_TYPE, 'an OpenSearch instance type such as "m7g.large.search"') ?? 'm7g.large.search',
+      dedicatedMasterType: text('domainDedicatedMasterType', props.domainDedicatedMasterType, INSTANCE_TYPE, 'an OpenSearch instance type such as "m7g.large.search"') ?? domainDefaults.dedicatedMasterType,
       adminPrincipalArns: strings('domainAdminPrincipalArns', props.domainAdminPrincipalArns, IAM_PRINCIPAL_ARN, 'IAM role or user ARNs such as "arn:aws:iam::123456789012:role/Admin"', 1) ?? [],
     };
   }
 
   const alarmEmail = text('alarmEmail', props.alarmEmail, EMAIL, 'an e-mail address');
-  const reportSchedule = text('reportSchedule', props.reportSchedule, SCHEDULE_EXPRESSION_OR_OFF, '"off", or an EventBridge expression such as "cron(30 0 ? * MON *)" or "rate(7 days)"') ?? DEFAULTS.reportSchedule;
+  const reportSchedule = text('reportSchedule', props.reportSchedule, SCHEDULE_EXPRESSION_OR_OFF, '"off", or an EventBridge expression such as "cron(30 0 ? * MON *)" or "rate(7 days)"') ?? REPORT_FUNCTION_DEFAULTS.schedule;
   const reportEmail = text('reportEmail', props.reportEmail, EMAIL, 'an e-mail address');
   const reportSesIdentity = text('reportSesIdentity', props.reportSesIdentity, SES_IDENTITY, 'a verified SES identity: an e-mail address or a domain');
   if (reportSesIdentity !== undefined && reportEmail === undefined) throw invalid('reportEmail', undefined, 'an e-mail address (required with reportSesIdentity: the recipient of the HTML e-mail)');
@@ -735,37 +749,44 @@ export function resolveConfig(props: FlowLogsProps): FlowLogsConfig {
   const format = logFormat(props.logFormat);
   return Object.freeze({
     vpcIds,
-    trafficType: oneOf('trafficType', props.trafficType, TRAFFIC_TYPES, 'ALL'),
-    aggregationInterval: oneOf('aggregationInterval', props.aggregationInterval, [60, 600] as const, 600),
+    trafficType: oneOf('trafficType', props.trafficType, TRAFFIC_TYPES, capture.trafficType),
+    aggregationInterval: oneOf('aggregationInterval', props.aggregationInterval, AGGREGATION_INTERVALS, capture.aggregationInterval) as 60 | 600,
     format,
     cloudWatchLogs: destinations.includes('cloud-watch-logs'),
     s3: destinations.includes('s3'),
-    logRetentionDays: oneOf('logRetentionDays', props.logRetentionDays, LOG_RETENTION_DAYS, 14),
+    logRetentionDays: oneOf('logRetentionDays', props.logRetentionDays, LOG_RETENTION_DAYS, capture.logRetentionDays),
     logGroupName: text('logGroupName', props.logGroupName, LOG_GROUP_NAME, 'a log group name of 1 to 512 characters a-z, A-Z, 0-9, _ - / . #'),
-    logGroupKms: bool('logGroupKms', props.logGroupKms, false),
+    logGroupKms: bool('logGroupKms', props.logGroupKms, capture.kms),
     s3TransitionDays,
     s3TransitionStorageClass,
     s3ExpirationDays,
     domain,
     vpcPlacement,
-    opsLogRetentionDays: oneOf('opsLogRetentionDays', props.opsLogRetentionDays, LOG_RETENTION_DAYS, 30),
-    indexPrefix: text('indexPrefix', props.indexPrefix, INDEX_PREFIX, 'lower-case letters, digits, _ and -, starting with a letter or digit') ?? DEFAULTS.indexPrefix,
+    opsLogRetentionDays: oneOf('opsLogRetentionDays', props.opsLogRetentionDays, LOG_RETENTION_DAYS, DEFAULT_LOG_RETENTION_DAYS),
+    indexPrefix: text('indexPrefix', props.indexPrefix, INDEX_PREFIX, 'lower-case letters, digits, _ and -, starting with a letter or digit') ?? ingest.indexPrefix,
     indexRetentionDays,
-    ingestMemoryMiB: integer('ingestMemoryMiB', props.ingestMemoryMiB, 128, 10240, 1024),
-    ingestTimeoutSeconds: integer('ingestTimeoutSeconds', props.ingestTimeoutSeconds, 3, 900, 60),
-    ingestReservedConcurrency: props.ingestReservedConcurrency === undefined ? undefined : integer('ingestReservedConcurrency', props.ingestReservedConcurrency, 1, 1000, 1),
+    ingestMemoryMiB: integer('ingestMemoryMiB', props.ingestMemoryMiB, INGEST_FUNCTION_RANGES.memoryMiB, ingest.memoryMiB),
+    ingestTimeoutSeconds: integer('ingestTimeoutSeconds', props.ingestTimeoutSeconds, INGEST_FUNCTION_RANGES.timeoutSeconds, ingest.timeoutSeconds),
+    ingestReservedConcurrency:
+      props.ingestReservedConcurrency === undefined ? undefined : integer('ingestReservedConcurrency', props.ingestReservedConcurrency, INGEST_FUNCTION_RANGES.reservedConcurrency, INGEST_FUNCTION_RANGES.reservedConcurrency.min),
     ingestFilter: ingestFilter(props.ingestFilter, format),
-    ingestRetryAttempts: integer('ingestRetryAttempts', props.ingestRetryAttempts, 0, 2, 2),
-    ingestMaxEventAgeSeconds: integer('ingestMaxEventAgeSeconds', props.ingestMaxEventAgeSeconds, 60, 21600, 21600),
-    geoip: bool('geoip', props.geoip, true),
-    deadLetterExpirationDays: integer('deadLetterExpirationDays', props.deadLetterExpirationDays, 1, 36500, 90),
+    ingestRetryAttempts: integer('ingestRetryAttempts', props.ingestRetryAttempts, INGEST_FUNCTION_RANGES.retryAttempts, ingest.retryAttempts),
+    ingestMaxEventAgeSeconds: integer('ingestMaxEventAgeSeconds', props.ingestMaxEventAgeSeconds, INGEST_FUNCTION_RANGES.maxEventAgeSeconds, ingest.maxEventAgeSeconds),
+    geoip: bool('geoip', props.geoip, ingest.geoip),
+    deadLetterExpirationDays: integer('deadLetterExpirationDays', props.deadLetterExpirationDays, INGEST_FUNCTION_RANGES.deadLetterExpirationDays, ingest.deadLetterExpirationDays),
     alarmEmail,
     dashboards,
     athena: {
-      partitionProjection: bool('athenaPartitionProjection', props.athenaPartitionProjection, false),
-      lookbackDays: integer('athenaLookbackDays', props.athenaLookbackDays, 1, 366, DEFAULTS.partitionLookbackDays),
-      bytesScannedCutoffPerQuery: integer('athenaBytesScannedCutoffPerQuery', props.athenaBytesScannedCutoffPerQuery, 10 * 1024 * 1024, Number.MAX_SAFE_INTEGER, 10 * 1024 ** 3, ' (Athena\'s minimum is 10 MiB)'),
-      resultsExpirationDays: integer('athenaResultsExpirationDays', props.athenaResultsExpirationDays, 1, 36500, 30),
+      partitionProjection: bool('athenaPartitionProjection', props.athenaPartitionProjection, ATHENA_CATALOG_DEFAULTS.partitionProjection),
+      lookbackDays: integer('athenaLookbackDays', props.athenaLookbackDays, PARTITION_FUNCTION_RANGES.lookbackDays, PARTITION_FUNCTION_DEFAULTS.lookbackDays),
+      bytesScannedCutoffPerQuery: integer(
+        'athenaBytesScannedCutoffPerQuery',
+        props.athenaBytesScannedCutoffPerQuery,
+        ATHENA_WORKGROUP_RANGES.bytesScannedCutoffPerQuery,
+        ATHENA_WORKGROUP_DEFAULTS.bytesScannedCutoffPerQuery,
+        ' (Athena\'s minimum is 10 MiB)',
+      ),
+      resultsExpirationDays: integer('athenaResultsExpirationDays', props.athenaResultsExpirationDays, ATHENA_WORKGROUP_RANGES.resultsExpirationDays, ATHENA_WORKGROUP_DEFAULTS.resultsExpirationDays),
     },
     report: { schedule: reportSchedule, email: reportEmail, sesIdentity: reportSesIdentity },
   });

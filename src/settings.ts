@@ -100,6 +100,17 @@ export const DEFAULTS = {
   geoipDir: '/var/task/geo',
 } as const;
 
+/** Days an index may live before the ISM policy deletes it (`INDEX_RETENTION_DAYS`): 1 day to about 10 years. */
+export const INDEX_RETENTION_DAYS_RANGE = { min: 1, max: 3650 } as const;
+
+/**
+ * Days the partition function looks back for days with data and no partition
+ * (`PARTITION_LOOKBACK_DAYS`): 0 (today and tomorrow only) to a year. The
+ * construct, the app's configuration and the function all check this one
+ * range; older gaps are for `flowlogs partitions --from --to`.
+ */
+export const PARTITION_LOOKBACK_DAYS_RANGE = { min: 0, max: 366 } as const;
+
 /**
  * The Dashboards setup function's custom resources (`DashboardsSetup`): their
  * CloudFormation types, which the function dispatches on.

@@ -6,7 +6,7 @@
  */
 import { ConfigError, FlowLogError } from '../../src/errors.js';
 import { checkIdentifier, checkLocation, type FlowLogLocation, type TableRef } from '../../src/athena/partitions.js';
-import { DEFAULTS, PARTITION_ENV } from '../../src/settings.js';
+import { DEFAULTS, PARTITION_ENV, PARTITION_LOOKBACK_DAYS_RANGE } from '../../src/settings.js';
 
 export interface PartitionConfig {
   readonly table: TableRef;
@@ -61,8 +61,9 @@ export function loadPartitionConfig(env: Env, options: LoadOptions = {}): Partit
   if (workgroup !== undefined && !/^[a-zA-Z0-9._-]{1,128}$/.test(workgroup)) throw new ConfigError(`${PARTITION_ENV.workgroup} must be an Athena workgroup name, got "${workgroup}"`);
   const rawLookback = env[PARTITION_ENV.lookbackDays];
   const lookbackDays = rawLookback === undefined || rawLookback === '' ? DEFAULTS.partitionLookbackDays : Number(rawLookback);
-  if (!Number.isInteger(lookbackDays) || lookbackDays < 0 || lookbackDays > 3660) {
-    throw new ConfigError(`${PARTITION_ENV.lookbackDays} must be a whole number of days from 0 to 3660, got "${rawLookback}"`);
+  const { min, max } = PARTITION_LOOKBACK_DAYS_RANGE;
+  if (!Number.isInteger(lookbackDays) || lookbackDays < min || lookbackDays > max) {
+    throw new ConfigError(`${PARTITION_ENV.lookbackDays} must be a whole number of days from ${min} to ${max}, got "${rawLookback}"`);
   }
   return Object.freeze({
     table: Object.freeze({ database, table }),

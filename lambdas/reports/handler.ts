@@ -11,6 +11,7 @@ import { REPORT_CATALOG, type CatalogReport } from '../../src/reports/catalog.js
 import { weekEndingOn, type ReportSource } from '../../src/reports/weekly.js';
 import { runWeeklyReport, type ReportPublisher } from '../../src/reports/weekly-run.js';
 import { createOpenSearchClient } from '../shared/opensearch.js';
+import { SERVICES } from '../shared/metric-names.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';
 import { loadReportConfig, type ReportConfig } from './config.js';
 import { openSearchSource } from './opensearch-source.js';
@@ -73,9 +74,9 @@ async function publisherFor(config: ReportConfig): Promise<ReportPublisher> {
 
 /** Builds a handler for a configuration; clients are made once, at the first call. */
 export function createReportHandler(config: ReportConfig, overrides: ReportHandlerOverrides = {}): ReportHandler {
-  const logger = createLogger('reports');
+  const logger = createLogger(SERVICES.reports);
   if (overrides.quiet) logger.setLogLevel('SILENT');
-  const metrics = createMetrics('reports');
+  const metrics = createMetrics(SERVICES.reports);
   const now = overrides.now ?? (() => new Date());
   let parts: Promise<[ReportSource, ReportPublisher]> | undefined;
 

@@ -12,7 +12,12 @@ export const METRICS_NAMESPACE = 'VpcFlowLogs';
 export const SERVICES = {
   ingest: 'ingest',
   partitions: 'partitions',
+  reports: 'reports',
+  dashboards: 'dashboards',
 } as const;
+
+/** One function's Powertools service name. */
+export type Service = (typeof SERVICES)[keyof typeof SERVICES];
 
 /** The dimension Powertools gives every metric: the function's service. */
 export const SERVICE_DIMENSION = 'service';

@@ -15,18 +15,39 @@ export interface AthenaAnalyticsProps {
   readonly prefix: string;
   /** The flow log's format; the Glue columns are generated from it. */
   readonly format: FlowLogFormat;
-  /** Log group that also receives the flow log, for Logs Insights query definitions. @default - no query definitions */
+  /**
+   * Log group that also receives the flow log, for Logs Insights query definitions.
+   * @default - no query definitions
+   */
   readonly logGroup?: ILogGroup;
-  /** Topic for the partition function's alarms. @default - no alarms */
+  /**
+   * Topic for the partition function's alarms.
+   * @default - no alarms
+   */
   readonly alarmTopic?: ITopic;
-  /** Days the partition function looks back for missing partitions. @default 7 */
+  /**
+   * Days the partition function looks back for missing partitions, 0 to 366 (`PARTITION_FUNCTION_RANGES`).
+   * @default 7
+   */
   readonly lookbackDays?: number;
-  /** Use Athena partition projection instead of the partition function. @default false */
+  /**
+   * Use Athena partition projection instead of the partition function.
+   * @default false
+   */
   readonly partitionProjection?: boolean;
-  /** Bytes one query may scan before the workgroup cancels it. @default 10 GiB */
+  /**
+   * Bytes one query may scan before the workgroup cancels it, at least 10 MiB.
+   * @default 10737418240 (10 GiB)
+   */
   readonly bytesScannedCutoffPerQuery?: number;
-  /** Days query results are kept. @default 30 */
+  /**
+   * Days query results are kept, 1 to 36500.
+   * @default 30
+   */
   readonly resultsExpirationDays?: number;
-  /** Bucket for the results bucket's server access logs (under `athena-results-bucket/`). @default - none (the cdk-nag S1 finding is acknowledged) */
+  /**
+   * Bucket for the results bucket's server access logs (under `athena-results-bucket/`).
+   * @default - none (the cdk-nag S1 finding is acknowledged)
+   */
   readonly accessLogsBucket?: IBucket;
 }

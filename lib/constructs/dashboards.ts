@@ -7,26 +7,31 @@
  */
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, CustomResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
-import { ManagedPolicy, PolicyStatement, Role, type IRole } from 'aws-cdk-lib/aws-iam';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ManagedPolicy, PolicyStatement, type IRole, type Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { savedObjectsNdjson } from '../../src/reports/dashboards.js';
 import { AWS_DASHBOARDS_PATH, SAVED_OBJECTS_IMPORT_PATH } from '../../src/reports/dashboards-import.js';
 import { DASHBOARDS_USER_ROLE, INGEST_ROLE, READER_ROLE, SECURITY_API_PATH } from '../../src/reports/opensearch-roles.js';
 import { DASHBOARDS_SETUP, DEFAULTS } from '../../src/settings.js';
-import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
+import { SERVICES } from '../../lambdas/shared/metric-names.js';
+import { DEFAULT_LOG_RETENTION_DAYS, FlowLogsFunction, functionLogGroup, functionRole } from './lambda-defaults.js';
 import { acknowledge } from './nag.js';
 import type { SearchDomain } from './search-domain.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The setup function's source. */
 export const DASHBOARDS_SETUP_ENTRY = fileURLToPath(new URL('../../lambdas/dashboards/handler.ts', import.meta.url));
 
 /** The one HTTP call of the import: POST to the saved-objects import route, under the domain's Dashboards path. */
 export const IMPORT_HTTP_PATH = `${AWS_DASHBOARDS_PATH}${SAVED_OBJECTS_IMPORT_PATH}`.slice(1);
+
+/** Defaults of {@link DashboardsSetupProps}. */
+export const DASHBOARDS_SETUP_DEFAULTS = {
+  indexPrefix: DEFAULTS.indexPrefix,
+  savedObjects: true,
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+} as const;
 
 /** Roles to map inside OpenSearch when fine-grained access control is on. */
 export interface RoleMappingProps {
@@ -39,7 +44,10 @@ export interface RoleMappingProps {
 export interface DashboardsSetupProps {
   /** The domain whose Dashboards receives the saved objects. */
   readonly searchDomain: SearchDomain;
-  /** @default 'vpcflowlogs' */
+  /**
+   * Daily indices the saved objects' index pattern covers, `<indexPrefix>-*`.
+   * @default 'vpcflowlogs'
+   */
   readonly indexPrefix?: string;
   /**
    * The function's role. With fine-grained access control this is the domain's
@@ -57,13 +65,16 @@ export interface DashboardsSetupProps {
    * @default true
    */
   readonly savedObjects?: boolean;
-  /** Days the function's log group keeps entries. @default 30 */
+  /**
+   * Days the function's log group keeps entries (a value CloudWatch Logs accepts).
+   * @default 30
+   */
   readonly logRetentionDays?: number;
 }
 
 /** The Dashboards setup function and its custom resources. */
 export class DashboardsSetup extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: FlowLogsFunction;
   readonly role: Role;
   /** `Custom::DashboardsSavedObjects`: imports the saved objects, unless turned off. */
   readonly savedObjects?: CustomResource;
@@ -71,6 +82,8 @@ export class DashboardsSetup extends Construct {
   readonly roleMappings?: CustomResource;
   /** SHA-256 of the NDJSON imported: a change of the catalog changes it, and so updates the resource. */
   readonly contentHash: string;
+  /** Resolved {@link DashboardsSetupProps.indexPrefix}. */
+  readonly indexPrefix: string;
 
   private readonly readerRoleArns: string[] = [];
   private readonly searchDomain: SearchDomain;
@@ -78,17 +91,22 @@ export class DashboardsSetup extends Construct {
   constructor(scope: Construct, id: string, props: DashboardsSetupProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const indexPrefix = props.indexPrefix ?? DEFAULTS.indexPrefix;
+    const indexPrefix = props.indexPrefix ?? DASHBOARDS_SETUP_DEFAULTS.indexPrefix;
+    this.indexPrefix = indexPrefix;
     const domain = props.searchDomain;
     this.searchDomain = domain;
     const placement = domain.vpcPlacement;
 
-    const logGroup = new LogGroup(this, 'LogGroup', { retention: (props.logRetentionDays ?? 30) as RetentionDays, removalPolicy: RemovalPolicy.DESTROY });
-    this.role = props.role ?? new Role(this, 'Role', { assumedBy: lambdaPrincipal(this), description: 'Dashboards setup function: imports the saved objects into OpenSearch Dashboards' });
-    logGroup.grantWrite(this.role);
+    const logGroup = functionLogGroup(this, 'LogGroup', 'DashboardsSetup', props.logRetentionDays ?? DASHBOARDS_SETUP_DEFAULTS.logRetentionDays);
+    if (props.role) {
+      this.role = props.role;
+      logGroup.grantWrite(this.role);
+    } else {
+      this.role = functionRole(this, 'Role', 'Dashboards setup function: imports the saved objects into OpenSearch Dashboards', logGroup);
+    }
 
     // The import route, and with fine-grained access control our own roles and mappings by name: no wildcard.
-    const importing = props.savedObjects ?? true;
+    const importing = props.savedObjects ?? DASHBOARDS_SETUP_DEFAULTS.savedObjects;
     if (importing) this.grant('DashboardsImport', ['es:ESHttpPost'], [IMPORT_HTTP_PATH]);
     if (props.roleMappings) {
       const api = SECURITY_API_PATH.slice(1);
@@ -108,20 +126,15 @@ export class DashboardsSetup extends Construct {
       domain.allowHttpsFrom(securityGroup);
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new FlowLogsFunction(this, 'Function', {
       description: 'Imports the VPC Flow Logs saved objects into OpenSearch Dashboards (CloudFormation custom resource)',
       entry: DASHBOARDS_SETUP_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
-      runtime: LAMBDA_RUNTIME,
-      architecture: LAMBDA_ARCHITECTURE,
+      service: SERVICES.dashboards,
       memorySize: 256,
       // Five attempts of at most 30 s with 5 + 10 + 20 + 40 s between them fit in 5 minutes.
       timeout: Duration.minutes(5),
       role: this.role,
       logGroup,
-      bundling: { ...LAMBDA_BUNDLING },
       ...(placement && securityGroup ? { vpc: placement.vpc, vpcSubnets: { subnets: [...placement.subnets] }, securityGroups: [securityGroup], allowPublicSubnet: false } : {}),
     });
 

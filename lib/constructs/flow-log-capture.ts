@@ -12,8 +12,10 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StorageClass, type Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IDependable } from 'constructs';
+import { ConfigError } from '../../src/errors.js';
 import { formatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
-import type { TrafficType, TransitionStorageClass } from '../config.js';
+import { LOG_RETENTION_DAYS } from './lambda-defaults.js';
+import { checkInteger, checkOneOf } from './prop-checks.js';
 import { secureBucket } from './secure-bucket.js';
 
 /**
@@ -24,24 +26,73 @@ import { secureBucket } from './secure-bucket.js';
  */
 export const FLOW_LOG_PREFIX = 'vpc-flow-logs/';
 
+/** Which traffic a flow log records. */
+export type TrafficType = 'ALL' | 'ACCEPT' | 'REJECT';
+export const TRAFFIC_TYPES: readonly TrafficType[] = ['ALL', 'ACCEPT', 'REJECT'];
+/** Seconds over which a flow log aggregates a flow into one record (CreateFlowLogs' MaxAggregationInterval). */
+export const AGGREGATION_INTERVALS: readonly number[] = [60, 600];
+/** S3 storage classes a flow-log object may move to and stay queryable by Athena. */
+export type TransitionStorageClass = 'STANDARD_IA' | 'ONEZONE_IA' | 'INTELLIGENT_TIERING' | 'GLACIER_IR';
+export const TRANSITION_STORAGE_CLASSES: readonly TransitionStorageClass[] = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'];
+
+/** Defaults of {@link FlowLogCaptureProps} and its destinations. */
+export const FLOW_LOG_CAPTURE_DEFAULTS = {
+  trafficType: 'ALL' as TrafficType,
+  aggregationInterval: 600,
+  logRetentionDays: 14,
+  kms: false,
+  transitionDays: 30,
+  transitionStorageClass: 'STANDARD_IA' as TransitionStorageClass,
+  expirationDays: 365,
+} as const;
+
+/** Allowed ranges of the numeric props, checked at synth; 0 turns the lifecycle step off. */
+export const FLOW_LOG_CAPTURE_RANGES = {
+  transitionDays: { min: 0, max: 36500 },
+  expirationDays: { min: 0, max: 36500 },
+} as const;
+
+/** The first day a transition to `storageClass` may happen: S3 refuses an IA class before day 30. */
+export function minTransitionDays(storageClass: TransitionStorageClass): number {
+  return storageClass === 'STANDARD_IA' || storageClass === 'ONEZONE_IA' ? 30 : 1;
+}
+
 /** The CloudWatch Logs destination. */
 export interface LogGroupDestinationProps {
-  /** Days the log group keeps records (a value CloudWatch Logs accepts). */
-  readonly retentionDays: number;
-  /** @default '/vpc-flow-logs/<stack name>' */
+  /**
+   * Days the log group keeps records (a value CloudWatch Logs accepts).
+   * @default 14
+   */
+  readonly retentionDays?: number;
+  /**
+   * Name of the log group.
+   * @default '/vpc-flow-logs/<stack name>'
+   */
   readonly logGroupName?: string;
-  /** Encrypt with a new customer-managed key. @default false */
+  /**
+   * Encrypt with a new customer-managed key.
+   * @default false
+   */
   readonly kms?: boolean;
 }
 
 /** The S3 destination. */
 export interface BucketDestinationProps {
-  /** Days before objects move to {@link transitionStorageClass}; 0 for never. */
-  readonly transitionDays: number;
-  /** Storage class objects move to. */
-  readonly transitionStorageClass: TransitionStorageClass;
-  /** Days before objects are deleted; 0 for never. */
-  readonly expirationDays: number;
+  /**
+   * Days before objects move to {@link transitionStorageClass}; 0 for never.
+   * @default 30
+   */
+  readonly transitionDays?: number;
+  /**
+   * Storage class objects move to.
+   * @default 'STANDARD_IA'
+   */
+  readonly transitionStorageClass?: TransitionStorageClass;
+  /**
+   * Days before objects are deleted; 0 for never.
+   * @default 365
+   */
+  readonly expirationDays?: number;
   /** Bucket for this bucket's server access logs. */
   readonly accessLogsBucket: IBucket;
 }
@@ -51,15 +102,29 @@ export interface FlowLogCaptureProps {
   readonly vpcIds: readonly string[];
   /** The record format; becomes every flow log's LogFormat. */
   readonly format: FlowLogFormat;
-  /** @default 'ALL' */
+  /**
+   * Traffic the flow logs record.
+   * @default 'ALL'
+   */
   readonly trafficType?: TrafficType;
-  /** Seconds: 60 or 600. @default 600 */
+  /**
+   * Seconds over which a flow is aggregated into one record: 60 or 600.
+   * @default 600
+   */
   readonly aggregationInterval?: number;
-  /** Deliver to CloudWatch Logs. @default - no CloudWatch Logs destination */
+  /**
+   * Deliver to CloudWatch Logs.
+   * @default - no CloudWatch Logs destination
+   */
   readonly logGroup?: LogGroupDestinationProps;
-  /** Deliver to S3. @default - no S3 destination */
+  /**
+   * Deliver to S3.
+   * @default - no S3 destination
+   */
   readonly bucket?: BucketDestinationProps;
 }
+
+const OWNER = 'FlowLogCapture';
 
 /** The props of a flow log that say where its records go. */
 type FlowLogDestination = Pick<CfnFlowLogProps, 'logDestinationType' | 'logDestination' | 'logGroupName' | 'deliverLogsPermissionArn' | 'destinationOptions'>;
@@ -83,18 +148,27 @@ export class FlowLogCapture extends Construct {
   readonly prefix = FLOW_LOG_PREFIX;
   /** The flow logs, CloudWatch Logs ones first. */
   readonly flowLogs: CfnFlowLog[] = [];
+  /** Resolved {@link FlowLogCaptureProps.trafficType}. */
+  readonly trafficType: TrafficType;
+  /** Resolved {@link FlowLogCaptureProps.aggregationInterval}. */
+  readonly aggregationInterval: number;
 
   constructor(scope: Construct, id: string, props: FlowLogCaptureProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const d = FLOW_LOG_CAPTURE_DEFAULTS;
+    const trafficType = checkOneOf(OWNER, 'trafficType', props.trafficType ?? d.trafficType, TRAFFIC_TYPES);
+    const aggregationInterval = checkOneOf(OWNER, 'aggregationInterval', props.aggregationInterval ?? d.aggregationInterval, AGGREGATION_INTERVALS);
+    this.trafficType = trafficType;
+    this.aggregationInterval = aggregationInterval;
     // What every flow log shares; each destination adds where its records go.
     const flowLogPerVpc = (idPrefix: string, destination: FlowLogDestination, dependency: IDependable | undefined): void => {
       for (const vpcId of props.vpcIds) {
         const flowLog = new CfnFlowLog(this, `${idPrefix}-${vpcId}`, {
           resourceId: vpcId,
           resourceType: 'VPC',
-          trafficType: props.trafficType ?? 'ALL',
-          maxAggregationInterval: props.aggregationInterval ?? 600,
+          trafficType,
+          maxAggregationInterval: aggregationInterval,
           logFormat: formatString(props.format),
           ...destination,
         });
@@ -105,10 +179,11 @@ export class FlowLogCapture extends Construct {
 
     if (props.logGroup) {
       const logGroupName = props.logGroup.logGroupName ?? `/vpc-flow-logs/${stack.stackName}`;
-      const encryptionKey = props.logGroup.kms ? this.logGroupKey(logGroupName) : undefined;
+      const retentionDays = checkOneOf(OWNER, 'logGroup.retentionDays', props.logGroup.retentionDays ?? d.logRetentionDays, LOG_RETENTION_DAYS);
+      const encryptionKey = (props.logGroup.kms ?? d.kms) ? this.logGroupKey(logGroupName) : undefined;
       const logGroup = new LogGroup(this, 'LogGroup', {
         logGroupName,
-        retention: props.logGroup.retentionDays as RetentionDays,
+        retention: retentionDays as RetentionDays,
         ...(encryptionKey ? { encryptionKey } : {}),
         // Kept on delete; removed when its creation is rolled back, so the retry of a failed first deploy does not collide with the fixed name.
         removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
@@ -137,7 +212,19 @@ export class FlowLogCapture extends Construct {
     }
 
     if (props.bucket) {
-      const b = props.bucket;
+      const b = {
+        transitionDays: checkInteger(OWNER, 'bucket.transitionDays', props.bucket.transitionDays ?? d.transitionDays, FLOW_LOG_CAPTURE_RANGES.transitionDays),
+        transitionStorageClass: checkOneOf(OWNER, 'bucket.transitionStorageClass', props.bucket.transitionStorageClass ?? d.transitionStorageClass, TRANSITION_STORAGE_CLASSES),
+        expirationDays: checkInteger(OWNER, 'bucket.expirationDays', props.bucket.expirationDays ?? d.expirationDays, FLOW_LOG_CAPTURE_RANGES.expirationDays),
+        accessLogsBucket: props.bucket.accessLogsBucket,
+      };
+      const minTransition = minTransitionDays(b.transitionStorageClass);
+      if (b.transitionDays !== 0 && b.transitionDays < minTransition) {
+        throw new ConfigError(`${OWNER}: bucket.transitionDays must be 0 (no transition) or at least ${minTransition} for ${b.transitionStorageClass}, got ${b.transitionDays}`);
+      }
+      if (b.expirationDays !== 0 && b.transitionDays !== 0 && b.expirationDays <= b.transitionDays) {
+        throw new ConfigError(`${OWNER}: bucket.expirationDays must be 0 (keep forever) or more than bucket.transitionDays (${b.transitionDays}), got ${b.expirationDays}`);
+      }
       const keepForever = b.transitionDays === 0 && b.expirationDays === 0;
       const bucket = secureBucket(this, 'Bucket', {
         accessLogs: { bucket: b.accessLogsBucket, prefix: 'flow-log-bucket/' },

@@ -10,33 +10,46 @@
  * - no e-mail subscription, no SES e-mail, unless configured.
  */
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { AnyPrincipal, ArnPrincipal, Effect, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, ArnPrincipal, Effect, ManagedPolicy, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { Alias } from 'aws-cdk-lib/aws-kms';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../src/errors.js';
 import { formatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
-import { SCHEDULE_EXPRESSION } from '../config.js';
 import { DEFAULTS, INGEST_ENV, PARTITION_ENV, REPORT_ENV } from '../../src/settings.js';
-import { LAMBDA_ARCHITECTURE, LAMBDA_BUNDLING, LAMBDA_RUNTIME, lambdaPrincipal } from './lambda-defaults.js';
+import { SERVICES } from '../../lambdas/shared/metric-names.js';
+import { DEFAULT_LOG_RETENTION_DAYS, FlowLogsFunction, functionLogGroup, functionRole } from './lambda-defaults.js';
 import { acknowledge, acknowledgeWildcardResource } from './nag.js';
+import { checkInteger } from './prop-checks.js';
 import type { SearchDomain } from './search-domain.js';
 import { secureBucket } from './secure-bucket.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The handler's source. */
 export const REPORT_ENTRY = fileURLToPath(new URL('../../lambdas/reports/handler.ts', import.meta.url));
 
+/** An EventBridge schedule expression: `cron(...)` (six fields) or `rate(...)`. */
+export const SCHEDULE_EXPRESSION = /^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
+
+/** Defaults of {@link ReportFunctionProps}. */
+export const REPORT_FUNCTION_DEFAULTS = {
+  indexPrefix: DEFAULTS.indexPrefix,
+  schedule: DEFAULTS.reportSchedule,
+  expirationDays: DEFAULTS.reportExpirationDays,
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+} as const;
+
+/** Allowed ranges of the numeric {@link ReportFunctionProps}, checked at synth. */
+export const REPORT_FUNCTION_RANGES = {
+  expirationDays: { min: 1, max: 36500 },
+} as const;
 
 /** Where the report's figures come from when the stack has no OpenSearch. */
 export interface ReportAthenaSource {
@@ -62,26 +75,43 @@ export interface ReportFunctionProps {
   readonly alarmTopic: ITopic;
   /** Bucket for the reports bucket's server access logs. */
   readonly accessLogsBucket: IBucket;
-  /** @default 'vpcflowlogs' */
+  /**
+   * Daily indices the reports search, `<indexPrefix>-*`.
+   * @default 'vpcflowlogs'
+   */
   readonly indexPrefix?: string;
   /**
    * When the report runs: an EventBridge `cron(...)` or `rate(...)` expression (UTC), or `'off'`.
    * @default 'cron(30 0 ? * MON *)' - Monday 00:30 UTC
    */
   readonly schedule?: string;
-  /** Address subscribed to the report topic (the recipient must confirm). @default - no subscription */
+  /**
+   * Address subscribed to the report topic (the recipient must confirm).
+   * @default - no subscription
+   */
   readonly email?: string;
-  /** Verified SES identity (address or domain) that sends the HTML e-mail to {@link email}. @default - no SES e-mail */
+  /**
+   * Verified SES identity (address or domain) that sends the HTML e-mail to {@link email}.
+   * @default - no SES e-mail
+   */
   readonly sesIdentity?: string;
-  /** Days stored pages are kept. @default 365 */
+  /**
+   * Days stored pages are kept, 1 to 36500.
+   * @default 365
+   */
   readonly expirationDays?: number;
-  /** Days the function's log group keeps entries. @default 30 */
+  /**
+   * Days the function's log group keeps entries (a value CloudWatch Logs accepts).
+   * @default 30
+   */
   readonly logRetentionDays?: number;
 }
 
+const OWNER = 'ReportFunction';
+
 /** The weekly report function and what it writes to. */
 export class ReportFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: FlowLogsFunction;
   readonly role: Role;
   /** Stored pages, under {@link keyPrefix}. */
   readonly bucket: Bucket;
@@ -92,12 +122,17 @@ export class ReportFunction extends Construct {
   readonly schedule?: Rule;
   readonly errorsAlarm: Alarm;
   readonly securityGroup?: SecurityGroup;
+  /** The optional props with their defaults, as used. */
+  readonly resolved: { readonly indexPrefix: string; readonly schedule: string; readonly expirationDays: number; readonly logRetentionDays: number };
 
   constructor(scope: Construct, id: string, props: ReportFunctionProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const indexPrefix = props.indexPrefix ?? DEFAULTS.indexPrefix;
-    const schedule = props.schedule ?? DEFAULTS.reportSchedule;
+    const indexPrefix = props.indexPrefix ?? REPORT_FUNCTION_DEFAULTS.indexPrefix;
+    const schedule = props.schedule ?? REPORT_FUNCTION_DEFAULTS.schedule;
+    const expirationDays = checkInteger(OWNER, 'expirationDays', props.expirationDays ?? REPORT_FUNCTION_DEFAULTS.expirationDays, REPORT_FUNCTION_RANGES.expirationDays);
+    const logRetentionDays = props.logRetentionDays ?? REPORT_FUNCTION_DEFAULTS.logRetentionDays;
+    this.resolved = Object.freeze({ indexPrefix, schedule, expirationDays, logRetentionDays });
     if (schedule !== 'off' && !SCHEDULE_EXPRESSION.test(schedule)) throw new ConfigError(`ReportFunction: schedule must be "off", cron(...) or rate(...), got "${schedule}"`);
     if (!props.searchDomain && !props.athena) throw new ConfigError('ReportFunction: needs a searchDomain or an athena source');
     if (props.sesIdentity && !props.email) throw new ConfigError('ReportFunction: sesIdentity needs email (the recipient)');
@@ -105,7 +140,7 @@ export class ReportFunction extends Construct {
 
     this.bucket = secureBucket(this, 'Bucket', {
       accessLogs: { bucket: props.accessLogsBucket, prefix: 'reports-bucket/' },
-      lifecycleRules: [{ id: 'ExpireReports', expiration: Duration.days(props.expirationDays ?? DEFAULTS.reportExpirationDays) }],
+      lifecycleRules: [{ id: 'ExpireReports', expiration: Duration.days(expirationDays) }],
     });
 
     // The AWS-managed SNS key: encrypted at rest at no key cost; only this function publishes (no CloudWatch alarm needs it).
@@ -116,10 +151,8 @@ export class ReportFunction extends Construct {
     });
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
 
-    const logGroup = new LogGroup(this, 'LogGroup', { retention: (props.logRetentionDays ?? 30) as RetentionDays, removalPolicy: RemovalPolicy.DESTROY });
-    // Our own role: CDK's default would attach AWSLambdaBasicExecutionRole, which can write to every log group.
-    this.role = new Role(this, 'Role', { assumedBy: lambdaPrincipal(this), description: 'Report function: reads flow-log figures, stores and announces the weekly report' });
-    logGroup.grantWrite(this.role);
+    const logGroup = functionLogGroup(this, 'LogGroup', OWNER, logRetentionDays);
+    this.role = functionRole(this, 'Role', 'Report function: reads flow-log figures, stores and announces the weekly report', logGroup);
 
     const pages = this.bucket.arnForObjects(`${this.keyPrefix}*`);
     // GetObject: the presigned link is signed with this role, so the reader's GET is authorized as the role.
@@ -186,14 +219,10 @@ export class ReportFunction extends Construct {
       this.grantAthena(a);
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new FlowLogsFunction(this, 'Function', {
       description: 'Renders the weekly VPC flow-log report, stores it and announces it',
       entry: REPORT_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: fileURLToPath(new URL('../../package-lock.json', import.meta.url)),
-      runtime: LAMBDA_RUNTIME,
-      architecture: LAMBDA_ARCHITECTURE,
+      service: SERVICES.reports,
       // Vega and two weeks of every report: room for the charts, and time for Athena's queue.
       memorySize: 1024,
       timeout: Duration.minutes(10),
@@ -202,7 +231,6 @@ export class ReportFunction extends Construct {
       // A failed run is retried once; announcing is its last step, so a retry never announces twice a run that failed before it.
       retryAttempts: 1,
       environment,
-      bundling: LAMBDA_BUNDLING,
       ...(placement && this.securityGroup
         ? { vpc: placement.vpc, vpcSubnets: { subnets: [...placement.subnets] }, securityGroups: [this.securityGroup], allowPublicSubnet: false }
         : {}),

@@ -11,8 +11,34 @@ import { CfnResourcePolicy, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws
 import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy, type AdvancedSecurityOptions, type CognitoOptions, type IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
 import { indexLayout } from '../../src/ingest/index-template.js';
+import type { ExistingDomainConfig, NewDomainConfig, VpcPlacementConfig } from '../config.js';
+import { AWS_DOMAIN_ENDPOINT } from '../domain-endpoint.js';
+import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from './lambda-defaults.js';
 import { acknowledge } from './nag.js';
-import { AWS_DOMAIN_ENDPOINT, type ExistingDomainConfig, type NewDomainConfig, type VpcPlacementConfig } from '../config.js';
+import { checkOneOf } from './prop-checks.js';
+
+
+/** Defaults of a domain the app creates (`NewDomainConfig`, filled in by lib/config.ts) and of {@link SearchDomainProps}. */
+export const SEARCH_DOMAIN_DEFAULTS = {
+  engineVersion: 'OpenSearch_2.19',
+  instanceType: 't3.small.search',
+  /** Two lets every index keep a replica, so the cluster is green. */
+  instanceCount: 2,
+  zoneAwareness: false,
+  availabilityZoneCount: 2,
+  dedicatedMasterCount: 0,
+  dedicatedMasterType: 'm7g.large.search',
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+} as const;
+
+/** What OpenSearch Service allows: data nodes per domain, gp3 volume per node, Availability Zones, dedicated masters. */
+export const SEARCH_DOMAIN_RANGES = {
+  instanceCount: { min: 1, max: 80 },
+  /** The floor is the volume the expected records need (lib/domain-sizing.ts). */
+  volumeSizeGiBMax: 16384,
+  availabilityZoneCounts: [2, 3] as readonly number[],
+  dedicatedMasterCounts: [0, 3, 5] as readonly number[],
+} as const;
 
 /**
  * The HTTP methods the ingest function uses: GET/HEAD to check the index
@@ -28,7 +54,7 @@ export interface SearchDomainProps {
   /** VPC placement of the domain (new) and of its clients. @default - public endpoint */
   readonly vpcPlacement?: VpcPlacementConfig;
   /**
-   * Days the domain's own log groups (slow logs, error logs) keep entries.
+   * Days the domain's own log groups (slow logs, error logs) keep entries (a value CloudWatch Logs accepts).
    * @default 30
    */
   readonly logRetentionDays?: number;
@@ -124,7 +150,7 @@ export class SearchDomain extends Construct {
       return;
     }
 
-    const retention = (props.logRetentionDays ?? 30) as RetentionDays;
+    const retention = checkOneOf('SearchDomain', 'logRetentionDays', props.logRetentionDays ?? SEARCH_DOMAIN_DEFAULTS.logRetentionDays, LOG_RETENTION_DAYS) as RetentionDays;
     const domainName = config.domainName ?? defaultDomainName(stack.stackName);
     // Written out rather than taken from the domain: the domain's own access policy cannot reference its attributes.
     const domainArn = newDomainArn(stack, config);

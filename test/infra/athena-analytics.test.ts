@@ -7,7 +7,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { AthenaAnalytics, DEFAULT_BYTES_SCANNED_CUTOFF, databaseNameFor, REPORT_DAYS, workgroupNameFor } from '../../lib/constructs/athena-analytics.js';
+import { AthenaAnalytics, databaseNameFor, REPORT_DAYS, workgroupNameFor } from '../../lib/constructs/athena-analytics.js';
 import type { AthenaAnalyticsProps } from '../../lib/constructs/athena-analytics-props.js';
 import { projectionProperties } from '../../src/athena/athena-sql.js';
 import { DEFAULT_FORMAT, formatOf } from '../../src/format/flow-log-schema.js';
@@ -122,7 +122,8 @@ describe('AthenaAnalytics', () => {
         WorkGroupConfiguration: {
           EnforceWorkGroupConfiguration: true,
           PublishCloudWatchMetricsEnabled: true,
-          BytesScannedCutoffPerQuery: DEFAULT_BYTES_SCANNED_CUTOFF,
+          // 10 GiB.
+          BytesScannedCutoffPerQuery: 10737418240,
           EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
           ResultConfiguration: {
             OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^AthenaAnalyticsResultsBucket') }, '/query-results/']] },
@@ -130,7 +131,6 @@ describe('AthenaAnalytics', () => {
           },
         },
       });
-      expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
     });
 
     it('takes the cutoff and the results expiry from the props', () => {
@@ -156,7 +156,7 @@ describe('AthenaAnalytics', () => {
     });
 
     it('refuses a cutoff below Athena\'s 10 MiB minimum', () => {
-      expect(() => build({ bytesScannedCutoffPerQuery: 1024 })).toThrow(/at least 10 MiB/);
+      expect(() => build({ bytesScannedCutoffPerQuery: 1024 })).toThrow('AthenaWorkgroup: bytesScannedCutoffPerQuery must be a whole number from 10485760 to 9007199254740991 (Athena\'s minimum is 10 MiB), got 1024');
     });
   });
 
@@ -219,7 +219,10 @@ describe('AthenaAnalytics', () => {
         },
       });
       const env = (props(template, 'AWS::Lambda::Function')[0]!.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(env).sort()).toEqual(Object.values(PARTITION_ENV).sort());
+      expect(Object.keys(env).sort()).toEqual(
+        ['ATHENA_WORKGROUP', 'FLOW_LOG_ACCOUNT_ID', 'FLOW_LOG_BUCKET', 'FLOW_LOG_PREFIX', 'FLOW_LOG_REGION', 'GLUE_DATABASE', 'GLUE_TABLE', 'PARTITION_LOOKBACK_DAYS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'],
+      );
+      expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'partitions', POWERTOOLS_METRICS_NAMESPACE: 'VpcFlowLogs' });
     });
 
     it('looks back 7 days by default', () => {

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role } from 'aws-cdk-lib/aws-iam';
 import { FlowLogsStack } from '../../lib/flow-logs-stack.js';
 import { savedObjectsNdjson } from '../../src/reports/dashboards.js';
+import { DASHBOARDS_SETUP_DEFAULTS, DashboardsSetup } from '../../lib/constructs/dashboards.js';
 import { lambdaPrincipal } from '../../lib/constructs/lambda-defaults.js';
+import { SearchDomain } from '../../lib/constructs/search-domain.js';
+import { ConfigError } from '../../src/errors.js';
 import { CONFIGS, actionsOf, allStatements, flattenJoin, nagFindings, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 type Synthesized = ReturnType<typeof synthesize>['template'];
@@ -168,5 +171,30 @@ describe('DashboardsSetup', () => {
       template.resourceCountIs('Custom::OpenSearchRoleMappings', 1);
       template.resourceCountIs('Custom::DashboardsSavedObjects', 0);
     });
+  });
+});
+
+describe('DashboardsSetup in a bare stack', () => {
+  function build(logRetentionDays?: number) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Bare', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const searchDomain = new SearchDomain(stack, 'Search', { domain: { kind: 'existing', endpoint: 'search-flows-abc123.eu-west-1.es.amazonaws.com', domainArn: undefined } });
+    new DashboardsSetup(stack, 'Setup', { searchDomain, ...(logRetentionDays !== undefined ? { logRetentionDays } : {}) });
+    return Template.fromStack(stack);
+  }
+
+  it('exports its defaults and applies them: the saved objects of vpcflowlogs-*, its log group kept 30 days', () => {
+    expect(DASHBOARDS_SETUP_DEFAULTS).toEqual({ indexPrefix: 'vpcflowlogs', savedObjects: true, logRetentionDays: 30 });
+    const template = build();
+
+    template.hasResourceProperties('Custom::DashboardsSavedObjects', { IndexPrefix: 'vpcflowlogs', Endpoint: 'https://search-flows-abc123.eu-west-1.es.amazonaws.com', Region: 'eu-west-1' });
+    template.resourceCountIs('Custom::OpenSearchRoleMappings', 0);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 256, Timeout: 300, Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'dashboards' }) } });
+  });
+
+  it('refuses a log retention CloudWatch Logs does not offer', () => {
+    expect(() => build(4)).toThrow(ConfigError);
+    expect(() => build(4)).toThrow(/^DashboardsSetup: logRetentionDays must be one of 1, 3, 5, 7, .*, got 4$/);
   });
 });

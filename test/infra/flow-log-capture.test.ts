@@ -1,7 +1,10 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { FLOW_LOG_PREFIX } from '../../lib/constructs/flow-log-capture.js';
-import { formatOf, formatString, DEFAULT_FORMAT } from '../../src/format/flow-log-schema.js';
+import { FLOW_LOG_CAPTURE_DEFAULTS, FLOW_LOG_CAPTURE_RANGES, FLOW_LOG_PREFIX, FlowLogCapture, type BucketDestinationProps, type FlowLogCaptureProps } from '../../lib/constructs/flow-log-capture.js';
+import { ConfigError } from '../../src/errors.js';
+import { DEFAULT_FORMAT } from '../../src/format/flow-log-schema.js';
 import { CONFIGS, OTHER_VPC_ID, VPC_ID, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 const SOURCE_ACCOUNT = { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } };
@@ -28,14 +31,17 @@ describe('FlowLogCapture', () => {
       const { template } = synthesize({ vpcIds: [VPC_ID], logFormat: fields });
 
       const formats = Object.values(resourcesOf(template, 'AWS::EC2::FlowLog')).map((r) => r.Properties?.LogFormat);
-      expect(formats).toEqual([formatString(formatOf(fields)), formatString(formatOf(fields))]);
-      expect(formats[0]).toBe(fields.map((f) => '${' + f + '}').join(' '));
+      const written = '${version} ${vpc-id} ${subnet-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${bytes} ${start} ${end} ${action} ${flow-direction}';
+      expect(formats).toEqual([written, written]);
     });
 
     it('writes the default format out field by field', () => {
       const { template } = synthesize(CONFIGS.both);
 
-      template.allResourcesProperties('AWS::EC2::FlowLog', { LogFormat: formatString(DEFAULT_FORMAT) });
+      // The version 2 default format, as the VPC user guide lists it.
+      template.allResourcesProperties('AWS::EC2::FlowLog', {
+        LogFormat: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+      });
     });
 
     it('uses the configured traffic type and aggregation interval', () => {
@@ -198,6 +204,61 @@ describe('FlowLogCapture', () => {
 
       const policyId = stack.getLogicalId(stack.capture.bucket!.policy!.node.defaultChild as never);
       template.hasResource('AWS::EC2::FlowLog', { DependsOn: Match.arrayWith([policyId]) });
+    });
+  });
+});
+
+describe('FlowLogCapture in a bare stack', () => {
+  function build(extra: Partial<Omit<FlowLogCaptureProps, 'bucket'>> & { bucket?: Partial<BucketDestinationProps> } = {}) {
+    const app = new App();
+    const stack = new Stack(app, 'Bare', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const { bucket, ...rest } = extra;
+    new FlowLogCapture(stack, 'Capture', {
+      vpcIds: [VPC_ID],
+      format: DEFAULT_FORMAT,
+      logGroup: {},
+      bucket: { accessLogsBucket: new Bucket(stack, 'AccessLogs'), ...bucket },
+      ...rest,
+    });
+    return Template.fromStack(stack);
+  }
+
+  it('exports its defaults and ranges', () => {
+    expect(FLOW_LOG_CAPTURE_DEFAULTS).toEqual({ trafficType: 'ALL', aggregationInterval: 600, logRetentionDays: 14, kms: false, transitionDays: 30, transitionStorageClass: 'STANDARD_IA', expirationDays: 365 });
+    expect(FLOW_LOG_CAPTURE_RANGES).toEqual({ transitionDays: { min: 0, max: 36500 }, expirationDays: { min: 0, max: 36500 } });
+  });
+
+  it('applies the defaults: all traffic every 600 s, the log group kept 14 days without a key, objects to STANDARD_IA at 30 days and gone at 365', () => {
+    const template = build();
+
+    template.allResourcesProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', MaxAggregationInterval: 600 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/vpc-flow-logs/Bare', RetentionInDays: 14, KmsKeyId: Match.absent() });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'FlowLogLifecycle', Prefix: 'vpc-flow-logs/', ExpirationInDays: 365, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }),
+        ]),
+      },
+    });
+  });
+
+  it.each([
+    [{ trafficType: 'SOME' as never }, 'FlowLogCapture: trafficType must be one of "ALL", "ACCEPT", "REJECT", got "SOME"'],
+    [{ aggregationInterval: 120 }, 'FlowLogCapture: aggregationInterval must be one of 60, 600, got 120'],
+    [{ logGroup: { retentionDays: 15 } }, 'FlowLogCapture: logGroup.retentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 15'],
+    [{ bucket: { transitionDays: -1 } }, 'FlowLogCapture: bucket.transitionDays must be a whole number from 0 to 36500, got -1'],
+    [{ bucket: { expirationDays: 36501 } }, 'FlowLogCapture: bucket.expirationDays must be a whole number from 0 to 36500, got 36501'],
+    [{ bucket: { transitionDays: 29 } }, 'FlowLogCapture: bucket.transitionDays must be 0 (no transition) or at least 30 for STANDARD_IA, got 29'],
+    [{ bucket: { transitionDays: 60, expirationDays: 60 } }, 'FlowLogCapture: bucket.expirationDays must be 0 (keep forever) or more than bucket.transitionDays (60), got 60'],
+  ])('refuses %j at synth with a ConfigError', (extra, message) => {
+    expect(() => build(extra)).toThrow(ConfigError);
+    expect(() => build(extra)).toThrow(message);
+  });
+
+  it('allows a transition from day 1 to a class that is not infrequent access', () => {
+    build({ bucket: { transitionDays: 1, transitionStorageClass: 'GLACIER_IR' } }).hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 1 }] })]) },
     });
   });
 });

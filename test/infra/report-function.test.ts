@@ -9,7 +9,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { propsFromContext, resolveConfig } from '../../lib/config.js';
-import { ReportFunction, type ReportFunctionProps } from '../../lib/constructs/report-function.js';
+import { REPORT_FUNCTION_DEFAULTS, REPORT_FUNCTION_RANGES, ReportFunction, type ReportFunctionProps } from '../../lib/constructs/report-function.js';
+import { ConfigError } from '../../src/errors.js';
 import { secureBucket } from '../../lib/constructs/secure-bucket.js';
 import { SearchDomain } from '../../lib/constructs/search-domain.js';
 import { DEFAULT_FORMAT } from '../../src/format/flow-log-schema.js';
@@ -71,6 +72,22 @@ describe('ReportFunction', { timeout: 240_000 }, () => {
     const { template } = bare('opensearch');
 
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(30 0 ? * MON *)', State: 'ENABLED' });
+  });
+
+  it('exports its defaults and ranges, and applies them: pages kept 365 days, its log group 30, the Powertools service "reports"', () => {
+    expect(REPORT_FUNCTION_DEFAULTS).toEqual({ indexPrefix: 'vpcflowlogs', schedule: 'cron(30 0 ? * MON *)', expirationDays: 365, logRetentionDays: 30 });
+    expect(REPORT_FUNCTION_RANGES).toEqual({ expirationDays: { min: 1, max: 36500 } });
+    const { template } = bare('opensearch');
+
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'ExpireReports', ExpirationInDays: 365 })]) } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 600, Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'reports', POWERTOOLS_METRICS_NAMESPACE: 'VpcFlowLogs' }) } });
+  });
+
+  it('refuses pages kept out of range and a log retention CloudWatch Logs does not offer', () => {
+    expect(() => bare('opensearch', { expirationDays: 0 })).toThrow(ConfigError);
+    expect(() => bare('opensearch', { expirationDays: 0 })).toThrow('ReportFunction: expirationDays must be a whole number from 1 to 36500, got 0');
+    expect(() => bare('opensearch', { logRetentionDays: 2 })).toThrow(/^ReportFunction: logRetentionDays must be one of 1, 3, 5, .*, got 2$/);
   });
 
   it('takes another schedule, or none', () => {

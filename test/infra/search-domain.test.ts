@@ -1,6 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { defaultDomainName, INGEST_HTTP_ACTIONS } from '../../lib/constructs/search-domain.js';
+import { resolveConfig } from '../../lib/config.js';
+import { defaultDomainName, INGEST_HTTP_ACTIONS, SEARCH_DOMAIN_DEFAULTS, SEARCH_DOMAIN_RANGES, SearchDomain } from '../../lib/constructs/search-domain.js';
+import { ConfigError } from '../../src/errors.js';
 import { CONFIGS, VPC_ID, actionsOf, allStatements, flattenJoin, resourcesOf, synthesize, type Statement } from '../helpers/flow-logs-stack.js';
 
 /** The paths the ingest function calls (lambdas/shared/opensearch.ts), by hand: `_bulk`, its two templates, its ISM policy, its indices. */
@@ -189,5 +192,41 @@ describe('SearchDomain', () => {
         ['arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*', 'arn:aws:es:eu-west-1:123456789012:domain/logs/vpcflowlogs-*/*'],
       ]);
     });
+  });
+});
+
+describe('SearchDomain in a bare stack', () => {
+  function build(logRetentionDays?: number) {
+    const app = new App();
+    const stack = new Stack(app, 'Bare', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new SearchDomain(stack, 'Search', { domain: resolveConfig({ vpcIds: [VPC_ID] }).domain, ...(logRetentionDays !== undefined ? { logRetentionDays } : {}) });
+    return Template.fromStack(stack);
+  }
+
+  it('exports the defaults of a new domain and the limits of the service', () => {
+    expect(SEARCH_DOMAIN_DEFAULTS).toEqual({
+      engineVersion: 'OpenSearch_2.19',
+      instanceType: 't3.small.search',
+      instanceCount: 2,
+      zoneAwareness: false,
+      availabilityZoneCount: 2,
+      dedicatedMasterCount: 0,
+      dedicatedMasterType: 'm7g.large.search',
+      logRetentionDays: 30,
+    });
+    expect(SEARCH_DOMAIN_RANGES).toEqual({ instanceCount: { min: 1, max: 80 }, volumeSizeGiBMax: 16384, availabilityZoneCounts: [2, 3], dedicatedMasterCounts: [0, 3, 5] });
+  });
+
+  it('keeps its slow and error logs 30 days by default, in three retained log groups', () => {
+    const template = build();
+
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.allResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'RetainExceptOnCreate' });
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', { EngineVersion: 'OpenSearch_2.19', ClusterConfig: Match.objectLike({ InstanceType: 't3.small.search', InstanceCount: 2 }) });
+  });
+
+  it('refuses a log retention CloudWatch Logs does not offer', () => {
+    expect(() => build(45)).toThrow(ConfigError);
+    expect(() => build(45)).toThrow(/^SearchDomain: logRetentionDays must be one of 1, 3, .*, got 45$/);
   });
 });

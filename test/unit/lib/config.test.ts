@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CONTEXT_KEYS, propsFromContext, resolveConfig, type FlowLogsProps } from '../../../lib/config.js';
 import { ConfigError } from '../../../src/errors.js';
 import { DEFAULT_FORMAT, formatOf } from '../../../src/format/flow-log-schema.js';
-import { DEFAULTS } from '../../../src/settings.js';
+import { PARTITION_ENV, PARTITION_LOOKBACK_DAYS_RANGE } from '../../../src/settings.js';
+import { loadPartitionConfig } from '../../../lambdas/partitions/config.js';
 
 const VPC = 'vpc-0123456789abcdef0';
 const base: FlowLogsProps = { vpcIds: [VPC] };
@@ -34,15 +35,22 @@ describe('resolveConfig', () => {
       s3TransitionStorageClass: 'STANDARD_IA',
       s3ExpirationDays: 365,
       vpcPlacement: undefined,
-      indexPrefix: DEFAULTS.indexPrefix,
-      indexRetentionDays: DEFAULTS.indexRetentionDays,
+      indexPrefix: 'vpcflowlogs',
+      indexRetentionDays: 30,
+      opsLogRetentionDays: 30,
       ingestMemoryMiB: 1024,
       ingestTimeoutSeconds: 60,
       ingestReservedConcurrency: undefined,
       ingestFilter: 'all',
       ingestRetryAttempts: 2,
+      ingestMaxEventAgeSeconds: 21600,
       geoip: true,
+      deadLetterExpirationDays: 90,
       alarmEmail: undefined,
+      // 10 GiB per query.
+      athena: { partitionProjection: false, lookbackDays: 7, bytesScannedCutoffPerQuery: 10737418240, resultsExpirationDays: 30 },
+      report: { schedule: 'cron(30 0 ? * MON *)', email: undefined, sesIdentity: undefined },
+      dashboards: { import: true, signIn: 'iam' },
       domain: { kind: 'new', instanceType: 't3.small.search', instanceCount: 2, volumeSizeGiB: 77, zoneAwareness: false, dedicatedMasterCount: 0, engineVersion: 'OpenSearch_2.19', adminPrincipalArns: [] },
     });
     expect(config.format).toBe(DEFAULT_FORMAT);
@@ -197,5 +205,57 @@ describe('propsFromContext', () => {
   it('knows a context key for every prop', () => {
     expect(CONTEXT_KEYS).toContain('flowlogs:vpcIds');
     expect(CONTEXT_KEYS.every((k) => k.startsWith('flowlogs:'))).toBe(true);
+  });
+});
+
+describe('the partition look-back (athenaLookbackDays)', () => {
+  // The app's configuration once allowed 1 to 366 and the construct and the function 0 to 3660:
+  // a value one accepted, another refused. One range now, src/settings.ts.
+  const ENV = {
+    [PARTITION_ENV.database]: 'flowlogs',
+    [PARTITION_ENV.table]: 'vpc_flow_logs',
+    [PARTITION_ENV.bucket]: 'flow-log-bucket',
+    [PARTITION_ENV.prefix]: 'vpc-flow-logs/',
+    [PARTITION_ENV.workgroup]: 'FlowLogs-flow-logs',
+    [PARTITION_ENV.accountId]: '123456789012',
+    [PARTITION_ENV.region]: 'eu-west-1',
+  };
+  const accepted = (days: number) => ({
+    config: (() => {
+      try {
+        return resolveConfig({ ...base, athenaLookbackDays: days }).athena.lookbackDays === days;
+      } catch {
+        return false;
+      }
+    })(),
+    function: (() => {
+      try {
+        return loadPartitionConfig({ ...ENV, [PARTITION_ENV.lookbackDays]: String(days) }).lookbackDays === days;
+      } catch {
+        return false;
+      }
+    })(),
+  });
+
+  it('is 0 (today and tomorrow only) to 366 days', () => {
+    expect(PARTITION_LOOKBACK_DAYS_RANGE).toEqual({ min: 0, max: 366 });
+  });
+
+  it('is the same for the configuration and the function, at both ends and beyond', () => {
+    expect([-1, 0, 1, 366, 367, 3660].map((days) => [days, accepted(days)])).toEqual([
+      [-1, { config: false, function: false }],
+      [0, { config: true, function: true }],
+      [1, { config: true, function: true }],
+      [366, { config: true, function: true }],
+      [367, { config: false, function: false }],
+      [3660, { config: false, function: false }],
+    ]);
+  });
+
+  it('names the key and the range when refused', () => {
+    expect(configError(() => resolveConfig({ ...base, athenaLookbackDays: 367 })).message).toBe(
+      'invalid configuration: athenaLookbackDays (context key flowlogs:athenaLookbackDays) is 367; allowed: an integer from 0 to 366',
+    );
+    expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.lookbackDays]: '367' })).toThrow('PARTITION_LOOKBACK_DAYS must be a whole number of days from 0 to 366, got "367"');
   });
 });
