@@ -47,14 +47,14 @@ function ingestEnvironment(endpoint: string): Record<string, string> {
 
 /**
  * Checked by hand: 1795824061000 ms is 2026-11-28T00:01:01Z; 198.18.0.10 is in 198.18.0.0/15
- * (benchmarking, RFC 2544), 10.0.1.5 in 10.0.0.0/8 (private); the _id is the first 12
- * base64url characters of sha256("/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all") and the event id.
+ * (benchmarking, RFC 2544), 10.0.1.5 in 10.0.0.0/8 (private); the _id (scheme 2: a new index) is
+ *   printf '/vpc/flow-logs\0eni-0a1b2c3d4e5f60718-all\0%s' <event id> | sha256sum | cut -c1-24 | xxd -r -p | base64 | tr '+/' '-_'
  */
 function goldenBody(prefix: string): string {
   return [
-    `{"index":{"_index":"${prefix}-2026.11.28","_id":"0JQ7k9r0JDLI375800000000"}}`,
+    `{"index":{"_index":"${prefix}-2026.11.28","_id":"Q3PEg2a66pxFobNp"}}`,
     '{"srcaddr":"198.18.0.10","dstaddr":"10.0.1.5","bytes":8400,"action":"ACCEPT","@timestamp":"2026-11-28T00:01:01.000Z","src_addr_scope":"benchmarking","dst_addr_scope":"private"}',
-    `{"index":{"_index":"${prefix}-2026.11.28","_id":"0JQ7k9r0JDLI375800000001"}}`,
+    `{"index":{"_index":"${prefix}-2026.11.28","_id":"igQ3GmVVoyElnvPw"}}`,
     '{"srcaddr":"10.0.1.5","dstaddr":"198.18.0.10","bytes":0,"action":"REJECT","@timestamp":"2026-11-28T00:01:01.000Z","src_addr_scope":"private","dst_addr_scope":"benchmarking"}',
     '',
   ].join('\n');
