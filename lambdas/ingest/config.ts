@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../../src/errors.js';
 import { parseFormatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
-import { DEFAULTS, INGEST_ENV } from '../../src/settings.js';
+import { DEFAULTS, INDEX_RETENTION_DAYS_RANGE, INGEST_ENV } from '../../src/settings.js';
 import type { OpenSearchConnection } from '../shared/opensearch.js';
 
 export interface IngestConfig {
@@ -25,6 +25,13 @@ export interface IngestConfig {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** A whole number within `range` (the one the construct and the context key use), or `fallback` when unset. */
+function intWithin(env: Env, name: string, fallback: number, range: { readonly min: number; readonly max: number }): number {
+  const n = positiveInt(env, name, fallback);
+  if (n < range.min || n > range.max) throw new ConfigError(`${name} must be a whole number from ${range.min} to ${range.max}, got "${env[name]}"`);
+  return n;
+}
 
 function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
@@ -81,7 +88,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
       ...(env[INGEST_ENV.gzip] === 'true' ? { compression: true } : {}),
     }),
     indexPrefix: prefix,
-    indexRetentionDays: positiveInt(env, INGEST_ENV.indexRetentionDays, DEFAULTS.indexRetentionDays),
+    indexRetentionDays: intWithin(env, INGEST_ENV.indexRetentionDays, DEFAULTS.indexRetentionDays, INDEX_RETENTION_DAYS_RANGE),
     format,
     ...(deadLetterBucket ? { deadLetterBucket } : {}),
     ...(deadLetterDir ? { deadLetterDir } : {}),
