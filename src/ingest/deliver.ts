@@ -161,6 +161,7 @@ function takeChunk(queue: BulkItem[], window: number, maxBytes: number): BulkIte
   let n = 0;
   let size = 0;
   while (n < queue.length && n < window) {
+    // Stryker disable next-line StringLiteral: utf8 is Buffer.byteLength's default encoding
     const bytes = Buffer.byteLength(queue[n]!.lines, 'utf8');
     if (n > 0 && size + bytes > maxBytes) break;
     size += bytes;

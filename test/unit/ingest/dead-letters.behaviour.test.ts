@@ -86,4 +86,15 @@ describe('deadLetterKey', () => {
   it('keys a record apart from a payload whose data reads like its fields', () => {
     expect(deadLetterKey('dl/', payload({ data: '/vpc/flow-logs', timestamp: T }))).not.toBe(deadLetterKey('dl/', record({ logStream: '', id: '' })));
   });
+
+  it('never gives a payload the key of a record, even one whose data spells its fields', () => {
+    const r = record();
+    const lookalike = payload({ data: `${r.logGroup}\0${r.logStream}\0${r.id}`, timestamp: T });
+    expect(deadLetterKey('dl/', lookalike)).not.toBe(deadLetterKey('dl/', r));
+  });
+
+  it('keys an undecodable payload by its data even when the letter carries an event id', () => {
+    // A payload letter never names a record, whatever fields an edit or a replay left on it.
+    expect(deadLetterKey('dl/', payload({ id: '1' }))).toBe(deadLetterKey('dl/', payload({ id: '2' })));
+  });
 });

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { indexLayout } from '../../../src/ingest/index-template.js';
 
 describe('indexLayout', () => {
-  const layout = indexLayout('vpcflowlogs', 30);
+  // Built in each test, not once here: a value made while tests are collected is credited to no test.
+  let layout: ReturnType<typeof indexLayout>;
+  beforeEach(() => {
+    layout = indexLayout('vpcflowlogs', 30);
+  });
 
   it('composes a template for the daily indices of the prefix from the mapping component', () => {
     expect(layout.template).toMatchObject({ index_patterns: ['vpcflowlogs-*'], composed_of: ['vpcflowlogs-mappings'], version: layout.version });
@@ -19,5 +23,34 @@ describe('indexLayout', () => {
   it('changes its version when the retention changes, and only then', () => {
     expect(indexLayout('vpcflowlogs', 30).version).toBe(layout.version);
     expect(indexLayout('vpcflowlogs', 7).version).not.toBe(layout.version);
+  });
+
+  it('names the component, template and policy after the prefix, and marks the template as ours', () => {
+    const { componentName, templateName, policyName, template, component, version } = indexLayout('flows', 7);
+
+    expect([componentName, templateName, policyName]).toEqual(['flows-mappings', 'flows', 'flows-retention']);
+    expect(template).toEqual({
+      index_patterns: ['flows-*'],
+      composed_of: ['flows-mappings'],
+      priority: 200,
+      version,
+      _meta: { description: 'VPC Flow Logs daily indices', managed_by: 'vpc-flow-logs-analytics' },
+    });
+    expect(component).toMatchObject({ version, template: { settings: { 'index.number_of_shards': 1, 'index.refresh_interval': '10s', 'index.codec': 'best_compression' } } });
+  });
+
+  it('writes the ISM policy OpenSearch documents: hot, then delete after the retention, for new daily indices', () => {
+    // https://docs.opensearch.org/latest/im-plugin/ism/policies/
+    expect(indexLayout('flows', 7).policy).toEqual({
+      policy: {
+        description: 'Delete flows indices 7 days after creation',
+        default_state: 'hot',
+        states: [
+          { name: 'hot', actions: [], transitions: [{ state_name: 'delete', conditions: { min_index_age: '7d' } }] },
+          { name: 'delete', actions: [{ delete: {} }], transitions: [] },
+        ],
+        ism_template: [{ index_patterns: ['flows-*'], priority: 100 }],
+      },
+    });
   });
 });

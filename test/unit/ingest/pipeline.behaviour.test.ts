@@ -209,3 +209,11 @@ describe('ingestEvent, storing dead letters', () => {
     expect(sink.byKey.size).toBe(0);
   });
 });
+
+describe('ingestEvent, records not all UTF-8', () => {
+  it('counts no record of a payload that was all UTF-8, even one that holds U+FFFD itself', async () => {
+    const { d } = deps();
+    const s = await ingestEvent(subscriptionEvent(dataMessage([defaultRecord({ action: 'ACCEPT\uFFFD' }), defaultRecord()])), d);
+    expect(s).toMatchObject({ recordsIn: 2, invalidUtf8Records: 0 });
+  });
+});
