@@ -100,6 +100,7 @@ describe('deliver, item by item', () => {
     [413, undefined],
     [499, undefined],
     [300, undefined],
+    [199, undefined],
   ])('dead-letters an item answered %i at once, with OpenSearch reason or the status', async (status, error) => {
     const batch = items(2);
     const bad = batch[0]!;
@@ -255,12 +256,13 @@ describe('deliver, the deadline', () => {
   });
 
   it('gives up at once, rather than sleeping past the deadline, when the pacer asks for a longer pause', async () => {
-    // Another bulk of the instance was pushed back: a 10 s pause, with 2 s left.
-    const pacer = quickPacer({ minDelayMs: 10_000, maxDelayMs: 10_000, random: () => 1 });
+    // Another bulk of the instance was pushed back: a 1 s pause, with 0.5 s left (a deadline that stands still, so
+    // a delivery that slept through the pause would then send).
+    const pacer = quickPacer({ minDelayMs: 1_000, maxDelayMs: 1_000, random: () => 1 });
     pacer.pushback();
     const transport = requestScript((_, count) => all(count, 201));
 
-    const err = await deliveryErrorOf(deliver(items(2), { transport, ...within(2_000, pacer) }));
+    const err = await deliveryErrorOf(deliver(items(2), { transport, pacer, deadline: () => 500 }));
 
     expect(transport.sizes).toEqual([]);
     expect(err.pending).toBe(2);
@@ -411,6 +413,7 @@ describe('retryWithinDeadline', () => {
 
     expect(attempts).toBe(1);
     expect(err.message).toBe('could not install the index template after 1 attempt(s) before the deadline: Error: socket hang up');
+    expect(err.cause).toBeInstanceOf(Error);
   });
 
   it('keeps trying within a deadline that moves on, and gives up when it runs out', async () => {
@@ -464,11 +467,29 @@ describe('retryWithinDeadline, its backoff', () => {
   it('pauses half the step with the smallest jitter', async () => {
     expect(await pauses(0)).toEqual([0.5, 1, 2, 4, 4, 4]);
   });
+
+  it(`still pauses and tries again when the pause leaves exactly ${MIN_REQUEST_MS} ms`, async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    let attempts = 0;
+
+    const result = await retryWithinDeadline(
+      async () => {
+        if (++attempts === 1) throw new Error('socket hang up');
+        return 'installed';
+      },
+      () => 350,
+      { what: 'install the index template', minDelayMs: 100 },
+    );
+
+    expect(result).toBe('installed');
+    expect(attempts).toBe(2);
+  });
 });
 
 describe('withinMs', () => {
   it('settles as the promise does when it settles in time', async () => {
     await expect(withinMs(Promise.resolve('done'), 1_000, 'the install')).resolves.toBe('done');
+    await expect(withinMs(new Promise((r) => setTimeout(() => r('later'), 20)), 1_000, 'the install')).resolves.toBe('later');
     await expect(withinMs(Promise.reject(new Error('boom')), 1_000, 'the install')).rejects.toThrow('boom');
   });
 

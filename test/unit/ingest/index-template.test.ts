@@ -53,4 +53,33 @@ describe('indexLayout', () => {
       },
     });
   });
+
+  it('maps each field by its type, the times as dates OpenSearch reads in either form, and ECS names as aliases nested by dot', () => {
+    // ECS field names: https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html
+    const props = indexLayout('flows', 7).component as { template: { mappings: { properties: Record<string, unknown> } } };
+    const m = props.template.mappings.properties;
+
+    expect(m).toMatchObject({
+      srcaddr: { type: 'ip' },
+      dstport: { type: 'integer' },
+      bytes: { type: 'long' },
+      action: { type: 'keyword' },
+      '@timestamp': { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
+      end_time: { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
+      source: { properties: { ip: { type: 'alias', path: 'srcaddr' }, port: { type: 'alias', path: 'srcport' }, geo: { properties: { country_iso_code: { type: 'alias', path: 'src_country' } } } } },
+      destination: { properties: { ip: { type: 'alias', path: 'dstaddr' } } },
+      cloud: { properties: { account: { properties: { id: { type: 'alias', path: 'account_id' } } }, region: { type: 'alias', path: 'region' } } },
+      network: { properties: { iana_number: { type: 'alias', path: 'protocol' } } },
+      event: { properties: { start: { type: 'alias', path: '@timestamp' }, end: { type: 'alias', path: 'end_time' } } },
+    });
+    expect(m['@timestamp']).toEqual({ type: 'date', format: 'strict_date_optional_time||epoch_millis' });
+    expect(m.srcaddr).toEqual({ type: 'ip' });
+  });
+
+  it('gives a version that fits an OpenSearch template version (a positive 32-bit integer)', () => {
+    const { version } = indexLayout('flows', 7);
+    expect(Number.isInteger(version)).toBe(true);
+    expect(version).toBeGreaterThanOrEqual(0);
+    expect(version).toBeLessThan(2 ** 31);
+  });
 });
