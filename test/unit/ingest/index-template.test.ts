@@ -74,6 +74,24 @@ describe('indexLayout', () => {
     });
     expect(m['@timestamp']).toEqual({ type: 'date', format: 'strict_date_optional_time||epoch_millis' });
     expect(m.srcaddr).toEqual({ type: 'ip' });
+    expect(m.duration).toEqual({ type: 'long' });
+  });
+
+  it('points every alias at a field the mapping has (OpenSearch refuses an alias to a missing path)', () => {
+    const props = indexLayout('flows', 7).component as { template: { mappings: { properties: Record<string, Record<string, unknown>> } } };
+    const m = props.template.mappings.properties;
+    const aliases: string[] = [];
+    const walk = (node: Record<string, Record<string, unknown>>): void => {
+      for (const v of Object.values(node)) {
+        if (v.type === 'alias') aliases.push(v.path as string);
+        else if (v.properties) walk(v.properties as Record<string, Record<string, unknown>>);
+      }
+    };
+    walk(m);
+
+    expect(aliases.length).toBeGreaterThan(20);
+    for (const target of aliases) expect(m[target], target).toHaveProperty('type');
+    expect(aliases.every((t) => m[t]?.type !== 'alias')).toBe(true);
   });
 
   it('gives a version that fits an OpenSearch template version (a positive 32-bit integer)', () => {
