@@ -76,6 +76,12 @@ if (!tableOnly) {
 // disabled in the code with a reason (equivalent ones); static mutants left
 // out by ignoreStatic count nowhere.
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+// Stryker's report also lists files of the incremental file that this run did
+// not mutate: count only those asked for with --mutate (all files otherwise).
+const m = args.indexOf('--mutate');
+const globRe = (g) => new RegExp(`^${g.replace(/:[\d:-]+$/, '').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\uE000').replace(/\*/g, '[^/]*').replace(/\uE000/g, '.*')}$`);
+const wanted = m >= 0 ? args[m + 1].split(',').map(globRe) : undefined;
+if (wanted) for (const file of Object.keys(report.files)) if (!wanted.some((re) => re.test(file))) delete report.files[file];
 const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'Justified', 'Static', 'Errors'];
 const count = () => Object.fromEntries(STATUSES.map((s) => [s, 0]));
 const total = count();
