@@ -36,6 +36,24 @@ function deps(answer: (id: string, attempt: number) => BulkItemResponse | Error 
 
 const records = (n: number): string[] => Array.from({ length: n }, (_, i) => defaultRecord({ bytes: i }));
 
+/** A transport that answers each document by its `bytes` field (set per record above), whatever its id, and records the request sizes. */
+function byBytes(answer: (bytes: number, attempt: number) => BulkItemResponse) {
+  const attempts = new Map<number, number>();
+  const sizes: number[] = [];
+  return {
+    sizes,
+    async bulk(body: string): Promise<BulkItemResponse[]> {
+      const docs = body.split('\n').filter((l, i) => l !== '' && i % 2 === 1).map((l) => JSON.parse(l) as { bytes: number });
+      sizes.push(docs.length);
+      return docs.map(({ bytes }) => {
+        const n = (attempts.get(bytes) ?? 0) + 1;
+        attempts.set(bytes, n);
+        return answer(bytes, n);
+      });
+    },
+  };
+}
+
 describe('ingestEvent, the summary', () => {
   it('says nothing was read, indexed or dead-lettered for a CONTROL_MESSAGE', async () => {
     const { d } = deps();
@@ -90,8 +108,9 @@ describe('ingestEvent, the summary', () => {
   });
 
   it('counts records retried, refused and unparsable, and names the key of the first dead letter', async () => {
-    // Record 0 is throttled once, record 2 refused, 'bad' does not parse.
-    const { d, sink } = deps((id, attempt) => (id.endsWith('00000000') && attempt === 1 ? { status: 429 } : id.endsWith('00000002') ? { status: 400, error: 'mapper_parsing_exception' } : { status: 201 }));
+    // The first record (8400 bytes) is throttled once, the one of 2 bytes refused, 'bad' does not parse.
+    const transport = byBytes((bytes, attempt) => (bytes === 8400 && attempt === 1 ? { status: 429 } : bytes === 2 ? { status: 400, error: 'mapper_parsing_exception' } : { status: 201 }));
+    const { d, sink } = deps(undefined, { transport });
 
     const s = await ingestEvent(subscriptionEvent(dataMessage([defaultRecord(), 'bad', defaultRecord({ bytes: 2 }), defaultRecord({ bytes: 3 })])), d);
 
@@ -128,11 +147,12 @@ describe('ingestEvent, a slice of events at a time', () => {
     const messages = [defaultRecord(), defaultRecord({ bytes: 1 }), 'bad', defaultRecord({ bytes: 3 }), defaultRecord({ bytes: 4 })];
     const written: string[] = [];
     const sink: DeadLetterSink = { write: async (key) => void written.push(key) };
-    const { d, transport } = deps((id, attempt) => (id.endsWith('00000004') && attempt === 1 ? { status: 503 } : { status: 201 }), { sliceEvents: 2, deadLetters: sink });
+    const transport = byBytes((bytes, attempt) => (bytes === 4 && attempt === 1 ? { status: 503 } : { status: 201 }));
+    const { d } = deps(undefined, { sliceEvents: 2, deadLetters: sink, transport });
 
     const s = await ingestEvent(subscriptionEvent(dataMessage(messages)), d);
 
-    expect(transport.requests.map((r) => r.length)).toEqual([2, 1, 1, 1]);
+    expect(transport.sizes).toEqual([2, 1, 1, 1]);
     expect(s).toEqual({ messageType: 'DATA_MESSAGE', recordsIn: 5, indexed: 4, retried: 1, parseErrors: 1, deadLettered: 1, invalidUtf8Records: 0, deadLetterKey: written[0] });
     expect(written).toHaveLength(1);
   });
