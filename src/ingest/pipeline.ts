@@ -83,6 +83,7 @@ export async function ingestEvent(event: unknown, deps: IngestDeps): Promise<Ing
     const letter: DeadLetter = {
       stage: 'decode',
       reason: err.message,
+      // Stryker disable next-line ConditionalExpression: an undefined timestamp is dropped when the letter is serialized and files it as undated all the same
       ...(err.timeMs !== undefined ? { timestamp: err.timeMs } : {}),
       ...(typeof data === 'string' ? { data } : {}),
     };
@@ -103,6 +104,7 @@ export async function ingestMessage(msg: LazyDataMessage, deps: IngestDeps): Pro
   let deadLettered = 0;
   let invalidUtf8Records = 0;
   let firstKey: string | undefined;
+  // Stryker disable next-line EqualityOperator: one more, empty, slice plans and sends nothing
   for (let from = 0; from < msg.eventCount; from += slice) {
     const logEvents = msg.events(from, Math.min(msg.eventCount, from + slice));
     const part = { ...msg, logEvents };
@@ -119,6 +121,7 @@ export async function ingestMessage(msg: LazyDataMessage, deps: IngestDeps): Pro
     retried += result.retried;
     parseErrors += plan.deadLetters.length;
     const letters = [...plan.deadLetters, ...result.deadLetters];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: writing no letters stores nothing and names no key
     if (letters.length > 0) {
       const key = await writeLetters(letters, deps);
       firstKey ??= key;

@@ -11,8 +11,9 @@ import { buildGeo, DEFAULT_GEO_DIR } from '../../../scripts/build-geo.mjs';
 import { openGeoLookup } from '../../../lambdas/shared/geo-files.js';
 import { addressScope } from '../../../src/enrich/ip-scope.js';
 import type { GeoLookup } from '../../../src/enrich/geoip.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
-const RUNS = 10_000;
+const RUNS = propertyRuns(10_000);
 const require = createRequire(import.meta.url);
 
 interface Range {

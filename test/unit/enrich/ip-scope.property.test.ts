@@ -6,8 +6,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAddress } from '../../../src/enrich/ip-scope.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
-const RUNS = 20_000;
+const RUNS = propertyRuns(20_000);
 
 /** The four 32-bit words of an IPv6 address, from the canonical text URL gives (hex groups, one `::` at most). */
 function referenceWords(ip: string): number[] {
@@ -49,7 +50,7 @@ describe('parseAddress against node:net and URL', () => {
     // Guards the property above from passing vacuously on generators that only make non-addresses.
     const out = new Uint32Array(4);
     const seen = new Set<number>();
-    fc.assert(fc.property(candidates, (ip) => void seen.add(parseAddress(ip, out))), { numRuns: 2_000 });
+    fc.assert(fc.property(candidates, (ip) => void seen.add(parseAddress(ip, out))), { numRuns: propertyRuns(2_000) });
     expect([...seen].sort()).toEqual([0, 4, 6]);
   });
 });

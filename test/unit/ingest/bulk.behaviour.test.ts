@@ -121,3 +121,17 @@ describe('chunkItems, the byte bound', () => {
     expect(bulkBody([])).toBe('');
   });
 });
+
+describe('planBulk, payloads that held bytes not UTF-8', () => {
+  const parser = new RecordParser(parseFormatString('${action} ${version}'));
+  const doc = (msg: DataMessage) => JSON.parse(bulkBody(planBulk(msg, { parser, namer: new DailyIndexNamer('x') }).items).split('\n')[1]!) as Record<string, unknown>;
+
+  it('counts every U+FFFD of a record, the first character included', () => {
+    const msg = { ...dataMessage(['\uFFFDACC\uFFFDEPT\uFFFD 2']), invalidUtf8: true };
+    expect(doc(msg).utf8_replacements).toBe(3);
+  });
+
+  it('counts nothing in a payload that was all UTF-8, even where a record holds U+FFFD itself', () => {
+    expect(doc(dataMessage(['\uFFFDACCEPT 2']))).not.toHaveProperty('utf8_replacements');
+  });
+});

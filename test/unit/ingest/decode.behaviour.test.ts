@@ -154,3 +154,53 @@ describe('LazyPayloadDecoder on the JSON.parse fallback path', () => {
     expect(fastSlices.map((s) => s.length)).toEqual([2, 2, 1, 0]);
   });
 });
+
+describe('decodeEvent, bytes that are not UTF-8', () => {
+  it('marks a DATA_MESSAGE that held bytes not UTF-8, and only such a one', () => {
+    // 0xC3 0x28 is not UTF-8; it sits in a message.
+    const json = Buffer.from(JSON.stringify(dataMessage([defaultRecord({ action: 'ACCEPTX' })])));
+    json[json.indexOf('ACCEPTX') + 6] = 0xc3;
+    const bad = { awslogs: { data: gzipSync(json).toString('base64') } };
+
+    expect(decodeEvent(bad)).toMatchObject({ messageType: 'DATA_MESSAGE', invalidUtf8: true });
+    expect(new LazyPayloadDecoder().decodeEvent(bad)).toMatchObject({ messageType: 'DATA_MESSAGE', invalidUtf8: true });
+    const good = subscriptionEvent(dataMessage([defaultRecord({ action: 'ACCEPT\uFFFD' })]));
+    expect(decodeEvent(good)).not.toHaveProperty('invalidUtf8');
+    expect(new LazyPayloadDecoder().decodeEvent(good)).not.toHaveProperty('invalidUtf8');
+  });
+
+  it('returns a CONTROL_MESSAGE as such, whatever its bytes', () => {
+    const json = Buffer.from('{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","note":"XX"}');
+    json[json.indexOf('XX')] = 0xff;
+    const event = { awslogs: { data: gzipSync(json).toString('base64') } };
+
+    expect(decodeEvent(event)).toEqual({ messageType: 'CONTROL_MESSAGE' });
+    expect(new LazyPayloadDecoder().decodeEvent(event)).toEqual({ messageType: 'CONTROL_MESSAGE' });
+  });
+});
+
+describe('decodePayload, the size limit', () => {
+  it('refuses every payload as too large under a limit of 0 bytes', () => {
+    const data = gz(JSON.stringify(dataMessage([defaultRecord()])));
+    expect(decodeErrorOf(() => decodePayload(data, 0)).message).toBe('size: payload inflates beyond 0 bytes');
+    expect(decodeErrorOf(() => new LazyPayloadDecoder(0).decodePayload(data)).message).toBe('size: payload inflates beyond 0 bytes');
+  });
+});
+
+describe('DecodeError, the time of a payload that does not decode', () => {
+  const event = (timestamp: string) => `{"messageType":"OTHER","logEvents":[{"id":"1","timestamp":${timestamp},"message":"x"}]}`;
+
+  it("keeps the first event's time, for the dead letter's day", () => {
+    expect(decodeErrorOf(() => decodePayload(gz(event('1795824061000')))).timeMs).toBe(1795824061000);
+    const noOwner = JSON.stringify({ ...dataMessage([defaultRecord()]), owner: undefined });
+    expect(decodeErrorOf(() => decodePayload(gz(noOwner))).timeMs).toBe(1795824061000);
+  });
+
+  it('keeps no time that is not a finite number', () => {
+    for (const t of ['"1795824061000"', '1e400', 'null']) {
+      expect(decodeErrorOf(() => decodePayload(gz(event(t)))).timeMs).toBeUndefined();
+    }
+    expect(decodeErrorOf(() => decodePayload(gz('{"messageType":"OTHER","logEvents":[]}'))).timeMs).toBeUndefined();
+    expect(decodeErrorOf(() => decodePayload(gz('{"messageType":"OTHER"}'))).timeMs).toBeUndefined();
+  });
+});

@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanDataMessage } from '../../../src/ingest/payload-scan.js';
 import { viaJsonParse } from '../../helpers/events.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
-const RUNS = 2_000;
+const RUNS = propertyRuns(2_000);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -15,6 +15,7 @@ import { BulkPacer, type BulkItemResponse, type BulkTransport } from '../../../s
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { ingestEvent } from '../../../src/ingest/pipeline.js';
 import { memoryIdSchemes, memorySink } from '../../helpers/fakes.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 /** Tokens near and beyond every edge the mapping has, and some junk. */
 const token = fc.oneof(
@@ -116,7 +117,7 @@ describe('ingestEvent, for any input', () => {
             if (!(err instanceof DeliveryError)) throw err;
           }
         }),
-        { numRuns: 300 },
+        { numRuns: propertyRuns(300) },
       );
     });
   }
