@@ -15,6 +15,7 @@ import {
   catalogReport,
   excludedRecords,
   insightsReport,
+  NODATA_NOTE,
   REPORT_CATALOG,
   ReportError,
   reportNeeds,
@@ -54,6 +55,14 @@ describe('the catalog entries', () => {
     expect(catalogReport('packets-over-time').counts).toBe('Packets of all flows per time bucket (hourly unless asked otherwise), every bucket of the range included.');
     expect(catalogReport('bytes-per-interface').counts).toBe('Bytes of all flows per network interface, largest first.');
     expect(catalogReport('packets-per-interface').counts).toBe('Packets of all flows per network interface, largest first.');
+  });
+
+  it('prints under the figures what NODATA and SKIPDATA records are and that they are left out', () => {
+    expect(NODATA_NOTE).toBe(
+      'Figures count flow records with log status OK only. NODATA records (no traffic on the interface during the capture window) and ' +
+        'SKIPDATA records (records skipped during the window for capacity or an internal error) are left out; where there are SKIPDATA ' +
+        'records the figures are a lower bound.',
+    );
   });
 
   it('names the known reports when asked for an unknown one', () => {
