@@ -172,6 +172,7 @@ describe('athenaReport, formats without some fields', () => {
     expect(reportNeeds('packets-per-interface')).toEqual(['packets', 'interface_id']);
     expect(reportNeeds('rejected-by-port')).toEqual(['action', 'dstport']);
     expect(() => reportNeeds('top-source-countries')).toThrow(ConfigError);
+    expect(() => athenaReport('no-such-report' as ReportId, TABLE, DEFAULT_FORMAT)).toThrow(ConfigError);
     expect(() => athenaReport('top-source-networks', TABLE, DEFAULT_FORMAT)).toThrow(
       'no Athena query for report "top-source-networks" (there are: accept-reject-ratio, reject-by-protocol, top-rejected-sources, rejected-by-port, ' +
         'bytes-over-time, bytes-per-interface, packets-over-time, packets-per-interface, top-talkers)',
@@ -248,6 +249,10 @@ describe('insightsReport, the Logs Insights query of each report', () => {
       'no Logs Insights query for report "rejected-sources-by-country" (there are: accept-reject-ratio, reject-by-protocol, top-rejected-sources, rejected-by-port, ' +
         'bytes-over-time, bytes-per-interface, packets-over-time, packets-per-interface, top-talkers)',
     );
+  });
+
+  it('refuses an id that is not a report with a ConfigError', () => {
+    expect(() => insightsReport('no-such-report' as ReportId, DEFAULT_FORMAT)).toThrow(ConfigError);
   });
 
   it('names what a custom format lacks for a query', () => {
@@ -347,6 +352,7 @@ describe('search, the OpenSearch body of a report', () => {
     expect(() => r.search({ from: FROM_MS, to: FROM_MS })).toThrow('to (2026-11-28T00:00:00.000Z) must be after from (2026-11-28T00:00:00.000Z)');
     expect(r.search({ from: FROM_MS, to: FROM_MS + 1 }).query).toEqual({ bool: { filter: [{ range: { '@timestamp': { gte: FROM_MS, lt: FROM_MS + 1, format: 'epoch_millis' } } }] } });
     expect(() => r.search({ from: FROM_MS, to: TO_MS, top: 2.5 })).toThrow('top must be a positive integer, got 2.5');
+    expect(r.search({ from: FROM_MS, to: TO_MS, top: 1 }).aggs).toHaveProperty('report.aggs.rows.multi_terms.size', 1);
     expect(() => r.search({ from: FROM_MS, to: TO_MS, top: -3 })).toThrow(ReportError);
     expect(() => r.search({ from: Number.NaN, to: TO_MS })).toThrow('from is not a time: NaN');
     expect(() => r.search({ from: FROM_MS, to: 'never' })).toThrow('to is not a time: never');
@@ -430,7 +436,7 @@ describe('rows and reportTable, read from responses as OpenSearch shapes them', 
   it('reportTable: records and the bytes total of the range, NODATA and SKIPDATA beside them', () => {
     const body = answer(
       { doc_count: 7, total: { value: 2048 }, rows: { buckets: [] } },
-      { buckets: [{ key: 'OK', doc_count: 7 }, { key: 'SKIPDATA', doc_count: 3 }, 'junk', { key: 'NODATA', doc_count: 5 }] },
+      { buckets: [{ key: 'OK', doc_count: 7 }, { key: 'SKIPDATA', doc_count: 3 }, null, 'junk', { key: 'NODATA', doc_count: 5 }] },
     );
 
     expect(reportTable('top-talkers', body)).toEqual({
