@@ -98,8 +98,8 @@ export interface GeoData {
 /** Options of {@link createGeoLookup}. */
 export interface GeoLookupOptions {
   /**
-   * Slots of the result cache, rounded up to a power of two (at most
-   * 2^20); 0 turns it off. Direct-mapped, keyed by the parsed address: a hit costs a parse
+   * Slots of the result cache, rounded up to a power of two (at least 2,
+   * at most 2^20); 0 turns it off. Direct-mapped, keyed by the parsed address: a hit costs a parse
    * and a compare, a miss nothing more than the lookup.
    * @default 4096
    */
@@ -502,7 +502,9 @@ class GeoLookupImpl implements GeoLookup {
   constructor(asn: AsnTable, places: MmdbPlaces, cacheSize: number, loadMs: number) {
     this.#asn = asn;
     this.#places = places;
-    const bits = cacheSize > 0 ? Math.min(20, Math.ceil(Math.log2(cacheSize))) : 0;
+    // At least one bit: a shift by 32 is a shift by 0 in JavaScript, so one
+    // slot would index far past the arrays and never be found again.
+    const bits = cacheSize > 0 ? Math.min(20, Math.max(1, Math.ceil(Math.log2(cacheSize)))) : 0;
     const slots = cacheSize > 0 ? 1 << bits : 0;
     this.#shift = 32 - bits;
     this.#keys4 = new Uint32Array(slots);

@@ -202,6 +202,7 @@ export function parseAddress(ip: string, out: Uint32Array): IpFamily {
   // Most flow-log addresses are IPv4: try that first. An IPv6 string that
   // starts with a digit fails it within five characters.
   const c0 = ip.charCodeAt(0);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: parseV4 refuses a string whose first character is not a digit; the test only skips the call
   if (c0 >= C_0 && c0 <= C_9) {
     const v4 = parseV4(ip, 0, ip.length);
     if (v4 >= 0) {

@@ -213,6 +213,7 @@ export class RecordParser {
       toks.length = 0;
       toks.push(...trimmed);
     }
+    // Stryker disable next-line EqualityOperator: toks[width] is undefined, which is neither an integer nor an address field's token
     for (let i = 0; i < this.width; i++) {
       const tok = toks[i]!;
       if (tok === '-') continue;
@@ -223,8 +224,12 @@ export class RecordParser {
           if (sec < MIN_TIME_SEC || sec > MAX_TIME_SEC) {
             return `field "${this.fields[i]!.name}" must be a Unix time in seconds ${TIME_RANGE_TEXT}, found ${JSON.stringify(tok)}`;
           }
-        } else if (tok.length >= this.maxDigits[i]! && Number(tok) > this.maxInt[i]!) {
-          return `field "${this.fields[i]!.name}" must be an integer from 0 to ${this.maxInt[i]} or "-", found ${JSON.stringify(tok)}`;
+        } else {
+          // Stryker disable next-line ConditionalExpression: a token with fewer digits than the maximum is below it; the length test only skips the conversion
+          const mayExceed = tok.length >= this.maxDigits[i]!;
+          if (mayExceed && Number(tok) > this.maxInt[i]!) {
+            return `field "${this.fields[i]!.name}" must be an integer from 0 to ${this.maxInt[i]} or "-", found ${JSON.stringify(tok)}`;
+          }
         }
       }
       if (this.isIp[i]) {
@@ -302,16 +307,19 @@ export class RecordParser {
     const parts = this.parts;
     parts.length = 0;
     // The action line's place, filled once the start is known.
-    // Stryker disable next-line ConditionalExpression: an empty first piece joins to nothing
+    // Stryker disable next-line ConditionalExpression,StringLiteral: an empty first piece joins to nothing; a non-empty one is overwritten below
     if (head !== undefined) parts.push('');
     for (let i = 0; i < this.width; i++) {
       const tok = toks[i]!;
       // Pushing the quotes as pieces avoids a concatenated string per value.
       if (tok === '-') parts.push(this.prefixes[i]!, 'null');
       else if (this.isInt[i]) parts.push(this.prefixes[i]!, tok);
-      // Stryker disable next-line ConditionalExpression: JSON.stringify of a token that needs no escape is the plain quoting
-      else if (needsEscape(tok)) parts.push(this.prefixes[i]!, JSON.stringify(tok));
-      else parts.push(this.quotedPrefixes[i]!, tok, '"');
+      else {
+        // (A comment before an `else if` is not seen by Stryker; hence the block.)
+        // Stryker disable next-line ConditionalExpression: JSON.stringify of a token that needs no escape is the plain quoting
+        if (needsEscape(tok)) parts.push(this.prefixes[i]!, JSON.stringify(tok));
+        else parts.push(this.quotedPrefixes[i]!, tok, '"');
+      }
     }
     const end = this.tokenAt(toks, this.iEnd);
     const startSec = start === undefined ? null : Number(start);
@@ -345,6 +353,7 @@ export class RecordParser {
   private flagsJson(bits: number): string {
     // Only the 9-bit values a TCP header can hold are remembered: a corrupt
     // large value must not grow the table.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: which values are cached bounds memory only; the names are the same
     if (bits >= 512) return JSON.stringify(tcpFlagNames(bits));
     let v = this.flagJson[bits];
     // Stryker disable next-line ConditionalExpression: a cache; the names computed again are the same

@@ -34,6 +34,8 @@ const V4_CASES: readonly (readonly [string, AddressScope])[] = [
   ['192.52.193.1', 'public'],
   ['192.88.99.1', 'reserved'],
   ['192.88.99.2', 'public'],
+  ['192.88.98.1', 'public'],
+  ['192.89.99.1', 'public'],
   ['192.167.255.255', 'public'],
   ['192.168.0.0', 'private'],
   ['192.168.255.255', 'private'],
@@ -45,6 +47,10 @@ const V4_CASES: readonly (readonly [string, AddressScope])[] = [
   ['198.20.0.0', 'public'],
   ['198.51.100.7', 'documentation'],
   ['198.51.101.7', 'public'],
+  ['198.52.100.7', 'public'],
+  ['203.1.113.1', 'public'],
+  ['233.253.0.1', 'multicast'],
+  ['233.252.1.0', 'multicast'],
   ['203.0.113.255', 'documentation'],
   ['203.0.114.1', 'public'],
   ['223.255.255.255', 'public'],
@@ -71,6 +77,10 @@ const V6_CASES: readonly (readonly [string, AddressScope])[] = [
   ['64:ff9b::8.8.8.8', 'public'],
   ['64:ff9b::a00:1', 'private'],
   ['64:ff9b:1::1', 'translation'],
+  ['64:ff9b:2::1', 'reserved'],
+  ['64:ff9b:0:1::808:808', 'reserved'],
+  ['::ffff:0.0.0.0', 'unspecified'],
+  ['::%eth0', 'unspecified'],
   ['100::1', 'discard'],
   ['100:0:0:1::1', 'reserved'],
   ['2000::', 'public'],
@@ -80,6 +90,9 @@ const V6_CASES: readonly (readonly [string, AddressScope])[] = [
   ['2001:1::2', 'public'],
   ['2001:1::3', 'public'],
   ['2001:1::4', 'reserved'],
+  ['2001:1::', 'reserved'],
+  ['2001:1:0:1::1', 'reserved'],
+  ['2001:1::1:0:0:1', 'reserved'],
   ['2001:2::1', 'benchmarking'],
   ['2001:2:1::1', 'reserved'],
   ['2001:3::1', 'public'],
@@ -112,13 +125,16 @@ const V6_CASES: readonly (readonly [string, AddressScope])[] = [
   ['ff02::db8:1:1', 'documentation'],
   ['ff02::1:db8:0:1', 'multicast'],
   ['FF05::1:3', 'multicast'],
+  ['ff12::db8:0:1', 'multicast'],
+  ['ff02:1::db8:0:1', 'multicast'],
+  ['ff02:0:0:1:0:db8:0:1', 'multicast'],
 ];
 
 const NOT_ADDRESSES = [
   '', '-', 'x', 'localhost', '1', '1.2.3', '1.2.3.4.5', '1.2.3.', '.1.2.3', '1..2.3', '256.1.1.1', '1.2.3.256',
   '01.2.3.4', '1.2.3.04', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.4a', '1.2.3.4%eth0',
   ':', ':::', '1:2', ':1::', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::', '12345::',
-  'g::1', '1:', '::1%', '::ffff:1.2.3', '::ffff:1.2.3.4.5', '1:2:3:4:5:6:7:1.2.3.4', 'fe80::1%',
+  'g::1', '1:', '::1%', '::%', '1:2:3:4:5:6:7/8', '1.2.3./', '1.2.3.:', '/.2.3.4', '::ffff:1.2.3.4%', '::ffff:1.2.3', '::ffff:1.2.3.4.5', '1:2:3:4:5:6:7:1.2.3.4', 'fe80::1%',
 ];
 
 describe('addressScope', () => {
@@ -211,6 +227,12 @@ describe('parsePublicAddress', () => {
     for (const ip of ['10.0.0.1', '::ffff:192.168.1.1', '100.64.0.1', 'fd00::1', '2001:db8::1', '198.51.100.1', 'nope']) {
       expect(parsePublicAddress(ip, out), ip).toBe(0);
     }
+  });
+
+  it('looks up an IPv4 address only from ::ffff:0:0/96 and 64:ff9b::/96', () => {
+    const out = new Uint32Array(4);
+
+    for (const ip of ['0:0:1::ffff:808:808', '1::ffff:808:808', '::808:808', '64:ff9b::1:808:808']) expect(parsePublicAddress(ip, out), ip).toBe(0);
   });
 
   it('returns 6 for a public IPv6 address', () => {

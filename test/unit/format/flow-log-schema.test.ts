@@ -68,3 +68,45 @@ describe('filterPattern', () => {
     expect(filterPattern(formatOf(['version', 'account-id', 'log-status']))).toBe('[version, account_id, log_status]');
   });
 });
+
+describe('formatOf and parseFormatString, what a user is told', () => {
+  it('refuses a format of no fields', () => {
+    expect(() => formatOf([])).toThrow(new FormatError('a flow-log format needs at least one field'));
+  });
+
+  it('lists every known field when a name is unknown', () => {
+    const err = (() => {
+      try {
+        fieldByName('src-addr');
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+
+    expect(err).toBeInstanceOf(UnknownFieldError);
+    expect(err?.message).toMatch(/^unknown flow-log field "src-addr" \(known fields: version, account-id, interface-id, srcaddr, dstaddr, srcport, /);
+    expect(err?.message).toMatch(/, ecs-task-id, reject-reason\)$/);
+  });
+
+  it('says where a format string stops being ${field} tokens, and shows the next 20 characters', () => {
+    expect(() => parseFormatString('${srcaddr} dstaddr and more text after it')).toThrow(
+      new FormatError('format string is not a space-separated list of ${field} at character 12: "dstaddr and more tex"'),
+    );
+  });
+
+  it('trims the string before reading it: blanks alone mean the default format', () => {
+    expect(parseFormatString('   ')).toBe(DEFAULT_FORMAT);
+    expect(parseFormatString('  ${srcaddr} ${bytes}\n').fields.map((f) => f.name)).toEqual(['srcaddr', 'bytes']);
+  });
+
+  it('writes the LogFormat string AWS is given', () => {
+    expect(formatString(formatOf(['srcaddr', 'pkt-src-aws-service', 'bytes']))).toBe('${srcaddr} ${pkt-src-aws-service} ${bytes}');
+  });
+
+  it('gives the version a flow log writes: 2 for the default, else the highest among its fields', () => {
+    expect(formatVersion(DEFAULT_FORMAT)).toBe(2);
+    expect(formatVersion(formatOf(['srcaddr', 'vpc-id']))).toBe(3);
+    expect(formatVersion(formatOf(['reject-reason', 'srcaddr']))).toBe(8);
+  });
+});

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT, parseFormatString } from '../../../src/format/flow-log-schema.js';
 import type { GeoLookup } from '../../../src/enrich/geoip.js';
-import { jsonString, RecordParser, type BulkHead } from '../../../src/format/parse.js';
+import { isPlausibleMs, jsonString, RecordParser, type BulkHead } from '../../../src/format/parse.js';
 import { defaultRecord } from '../../helpers/events.js';
 
 const docOf = (p: RecordParser, line: string, fallbackMs?: number): Record<string, unknown> => {
@@ -222,5 +222,55 @@ describe('RecordParser, strings in the JSON it writes', () => {
     for (const s of ['', 'plain', 'with space', 'q"uote', '"', 'back\\slash', '\\', 'nl\n', 'é', '\ud800', '~', '\u001f']) {
       expect(JSON.parse(Buffer.from(jsonString(s), 'utf8').toString('utf8'))).toBe(s);
     }
+  });
+});
+
+describe('RecordParser, the event time that dates a record without a start', () => {
+  it('takes event times from 2000-01-01T00:00:00.000Z up to 2099-12-31T23:59:59.999Z, in milliseconds', () => {
+    // Date.UTC(2000, 0, 1) and Date.UTC(2100, 0, 1), written out.
+    expect(isPlausibleMs(946_684_800_000)).toBe(true);
+    expect(isPlausibleMs(946_684_799_999)).toBe(false);
+    expect(isPlausibleMs(4_102_444_799_999)).toBe(true);
+    expect(isPlausibleMs(4_102_444_800_000)).toBe(false);
+    // Seconds instead of milliseconds, and a number in a string, are not event times.
+    expect(isPlausibleMs(1_795_824_000)).toBe(false);
+    expect(isPlausibleMs('1795824000000')).toBe(false);
+    expect(isPlausibleMs(undefined)).toBe(false);
+  });
+
+  it('dates the first and last plausible milliseconds as themselves', () => {
+    const p = new RecordParser(parseFormatString('${srcaddr} ${bytes}'));
+
+    expect(docOf(p, '10.0.0.1 5', 946_684_800_000)['@timestamp']).toBe('2000-01-01T00:00:00.000Z');
+    expect(docOf(p, '10.0.0.1 5', 4_102_444_799_999)['@timestamp']).toBe('2099-12-31T23:59:59.999Z');
+    expect(p.parse('10.0.0.1 5', 4_102_444_800_000).ok).toBe(false);
+  });
+
+  it('refuses a bulk record with neither start nor event time, saying so, and asks for no action line', () => {
+    const p = new RecordParser(parseFormatString('${srcaddr} ${bytes}'));
+    const asked: (number | null)[] = [];
+
+    const r = p.toBulkLines('10.0.0.1 5', undefined, { line: (s) => (asked.push(s), '{"index":{}}\n') });
+
+    expect(r).toEqual({ ok: false, reason: 'the record has no start and its event time null is not a Unix time in milliseconds between 2000-01-01 and 2099-12-31' });
+    expect(asked).toEqual([]);
+  });
+
+  it('names the event time it could not use', () => {
+    const p = new RecordParser(parseFormatString('${srcaddr} ${bytes}'));
+
+    expect(p.toJson('10.0.0.1 5', 12)).toEqual({ ok: false, reason: 'the record has no start and its event time 12 is not a Unix time in milliseconds between 2000-01-01 and 2099-12-31' });
+  });
+});
+
+describe('RecordParser, counts OpenSearch maps as long', () => {
+  it('keeps bytes and packets above 2^31 - 1, which integer-mapped fields refuse', () => {
+    const p = new RecordParser(DEFAULT_FORMAT);
+
+    const doc = docOf(p, defaultRecord({ bytes: '5000000000', packets: '2147483648' }));
+
+    expect(doc.bytes).toBe(5_000_000_000);
+    expect(doc.packets).toBe(2_147_483_648);
+    expect(p.parse(defaultRecord({ srcport: '2147483648' })).ok).toBe(false);
   });
 });

@@ -1,0 +1,227 @@
+/**
+ * createGeoLookup over AS tables and a country database of known content
+ * (test/helpers/geo-tables.ts, test/helpers/mmdb.ts): the first and last
+ * address of each range, the gaps between them, ranges that cross a /16
+ * bucket, IPv6 ranges that share their first 32 bits, and the result cache
+ * when addresses share its slots. Complements geoip.test.ts, which looks up
+ * the bundled real data.
+ */
+import { describe, expect, it } from 'vitest';
+import { createGeoLookup, GEO_BUILD_FILES, type GeoInfo } from '../../../src/enrich/geoip.js';
+import { GeoDataError } from '../../../src/errors.js';
+import { geoData, misaligned, orgTable, v4Table, v6Table } from '../../helpers/geo-tables.js';
+import { writeMmdb } from '../../helpers/mmdb.js';
+
+// AS list: index -> number and organisation (documentation ASNs of RFC 5398, and two well-known ones).
+const ORGS = [
+  { asn: 13335, org: 'CLOUDFLARENET' },
+  { asn: 64496, org: 'Example One' },
+  { asn: 64497, org: '' },
+  { asn: 15169, org: 'GOOGLE' },
+  { asn: 64498, org: 'Zürich Netz' },
+];
+
+const V4 = [
+  { start: '1.0.0.0', end: '1.0.0.255', as: 0 },
+  { start: '1.0.4.0', end: '1.0.7.255', as: 1 },
+  { start: '1.0.16.0', end: '1.0.16.0', as: 2 },
+  { start: '1.0.64.0', end: '1.0.127.255', as: 4 },
+  // Crosses from 8.8.x.x into the 8.9.x.x bucket.
+  { start: '8.8.255.0', end: '8.9.0.255', as: 3 },
+  { start: '100.128.0.0', end: '100.128.0.255', as: 1 },
+];
+
+const V6 = [
+  { start: '2001:0db9:0000:0000:0000:0000:0000:0000', end: '2001:0db9:0000:0000:ffff:ffff:ffff:ffff', as: 1 },
+  { start: '2001:0db9:0000:0001:0000:0000:0000:0000', end: '2001:0db9:0000:0001:ffff:ffff:ffff:ffff', as: 4 },
+  { start: '2001:4860:0000:0000:0000:0000:0000:0000', end: '2001:4860:ffff:ffff:ffff:ffff:ffff:ffff', as: 3 },
+  { start: '2606:4700:0000:0000:0000:0000:0000:0000', end: '2606:4700:ffff:ffff:ffff:ffff:ffff:ffff', as: 0 },
+];
+
+const COUNTRY = writeMmdb('DBIP-Country-Lite', [
+  { network: '1.0.0.0/24', record: { country: { iso_code: 'AU' } } },
+  { network: '9.9.9.0/24', record: { country: { iso_code: 'CH' } } },
+  { network: '8.9.0.0/24', record: { country: { iso_code: 'US' } } },
+]);
+
+const files = (over: Partial<Record<string, Buffer>> = {}) =>
+  geoData({ 'asn-v4.bin': v4Table(V4), 'asn-v6.bin': v6Table(V6), 'asn-orgs.bin': orgTable(ORGS), 'dbip-country.mmdb': COUNTRY, ...over });
+
+const info = (country: string | undefined, asn: number | undefined, asOrg: string | undefined): GeoInfo => ({ country, city: undefined, location: undefined, asn, asOrg });
+
+describe('createGeoLookup, IPv4 ranges', () => {
+  it('finds the AS of the first and last address of each range, and none in the gaps', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('1.0.0.0')).toEqual(info('AU', 13335, 'CLOUDFLARENET'));
+    expect(geo.lookup('1.0.0.255')).toEqual(info('AU', 13335, 'CLOUDFLARENET'));
+    expect(geo.lookup('1.0.1.0')).toBeUndefined();
+    expect(geo.lookup('1.0.3.255')).toBeUndefined();
+    expect(geo.lookup('1.0.4.0')).toEqual(info(undefined, 64496, 'Example One'));
+    expect(geo.lookup('1.0.7.255')).toEqual(info(undefined, 64496, 'Example One'));
+    expect(geo.lookup('1.0.8.0')).toBeUndefined();
+    expect(geo.lookup('1.0.15.255')).toBeUndefined();
+    expect(geo.lookup('1.0.16.1')).toBeUndefined();
+    expect(geo.lookup('1.0.63.255')).toBeUndefined();
+    expect(geo.lookup('1.0.64.0')).toEqual(info(undefined, 64498, 'Zürich Netz'));
+    expect(geo.lookup('1.0.127.255')).toEqual(info(undefined, 64498, 'Zürich Netz'));
+    expect(geo.lookup('1.0.128.0')).toBeUndefined();
+    expect(geo.lookup('0.255.255.255')).toBeUndefined();
+    expect(geo.lookup('255.255.255.254')).toBeUndefined();
+  });
+
+  it('names no organisation for an AS that has none, and finds a one-address range', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('1.0.16.0')).toEqual(info(undefined, 64497, undefined));
+  });
+
+  it('finds a range that starts in the /16 before the address', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('8.8.255.0')).toEqual(info(undefined, 15169, 'GOOGLE'));
+    expect(geo.lookup('8.9.0.5')).toEqual(info('US', 15169, 'GOOGLE'));
+    expect(geo.lookup('8.9.0.255')).toEqual(info('US', 15169, 'GOOGLE'));
+    expect(geo.lookup('8.9.1.0')).toBeUndefined();
+    expect(geo.lookup('8.8.254.255')).toBeUndefined();
+  });
+
+  it('gives the country alone where no AS range holds the address', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('9.9.9.9')).toEqual(info('CH', undefined, undefined));
+  });
+
+  it('looks up IPv4-mapped and NAT64 addresses as the IPv4 address they carry', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('::ffff:9.9.9.9')).toEqual(info('CH', undefined, undefined));
+    expect(geo.lookup('64:ff9b::100:401')).toEqual(info(undefined, 64496, 'Example One'));
+    expect(geo.lookup('::ffff:1.0.0.7')).toEqual(info('AU', 13335, 'CLOUDFLARENET'));
+  });
+});
+
+describe('createGeoLookup, IPv6 ranges', () => {
+  it('tells apart ranges that share their first 32 bits, up to their last address', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('2001:db9::')).toEqual(info(undefined, 64496, 'Example One'));
+    expect(geo.lookup('2001:db9::ffff:ffff:ffff:ffff')).toEqual(info(undefined, 64496, 'Example One'));
+    expect(geo.lookup('2001:db9:0:1::')).toEqual(info(undefined, 64498, 'Zürich Netz'));
+    expect(geo.lookup('2001:db9:0:1:ffff:ffff:ffff:ffff')).toEqual(info(undefined, 64498, 'Zürich Netz'));
+    expect(geo.lookup('2001:db9:0:2::')).toBeUndefined();
+    expect(geo.lookup('2001:db9:1::1')).toBeUndefined();
+  });
+
+  it('finds the ranges of other /16s and nothing between them', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('2001:4860:4860::8888')).toEqual(info(undefined, 15169, 'GOOGLE'));
+    expect(geo.lookup('2606:4700:4700::1111')).toEqual(info(undefined, 13335, 'CLOUDFLARENET'));
+    expect(geo.lookup('2606:4701::1')).toBeUndefined();
+    expect(geo.lookup('2001:4861::1')).toBeUndefined();
+    expect(geo.lookup('2001:485f:ffff::1')).toBeUndefined();
+    expect(geo.lookup('2400::1')).toBeUndefined();
+  });
+});
+
+describe('createGeoLookup, its result cache', () => {
+  // 64 IPv4 and 64 IPv6 addresses, each with its expected AS: many share the slots of a 2-slot cache.
+  const v4 = Array.from({ length: 64 }, (_, i) => [`1.0.${i < 32 ? 0 : 64}.${i}`, i < 32 ? 13335 : 64498] as const);
+  const v6 = Array.from({ length: 64 }, (_, i) => [`2001:db9:0:${i % 2}::${(i + 1).toString(16)}`, i % 2 === 0 ? 64496 : 64498] as const);
+
+  for (const cacheSize of [1, 2, 3, 4096, 1 << 22]) {
+    it(`answers every address with its own AS, twice over, with ${cacheSize} slots asked for`, () => {
+      const geo = createGeoLookup(files(), { cacheSize });
+
+      for (let round = 0; round < 2; round++) {
+        for (const [ip, asn] of [...v4, ...v6]) expect(geo.lookup(ip)?.asn, `${ip} round ${round}`).toBe(asn);
+        expect(geo.lookup('1.0.1.0')).toBeUndefined();
+        expect(geo.lookup('2001:db9:0:2::')).toBeUndefined();
+      }
+    });
+  }
+
+  it('keeps an answer even with one slot asked for', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 1 });
+
+    expect(geo.lookup('1.0.0.1')).toBe(geo.lookup('1.0.0.1'));
+    expect(geo.lookup('2606:4700::1')).toBe(geo.lookup('2606:4700::1'));
+  });
+
+  it('returns the same object for an address asked again, and a cached "nothing known" as undefined', () => {
+    const geo = createGeoLookup(files());
+
+    expect(geo.lookup('1.0.0.1')).toBe(geo.lookup('1.0.0.1'));
+    expect(geo.lookup('2606:4700::1')).toBe(geo.lookup('2606:4700::1'));
+    expect(geo.lookup('1.0.1.0')).toBeUndefined();
+    expect(geo.lookup('1.0.1.0')).toBeUndefined();
+    expect(geo.lookup('2400::1')).toBeUndefined();
+    expect(geo.lookup('2400::1')).toBeUndefined();
+  });
+});
+
+describe('createGeoLookup, the files it is handed', () => {
+  it('reads tables at any byte offset', () => {
+    const geo = createGeoLookup(
+      geoData({ 'asn-v4.bin': misaligned(v4Table(V4)), 'asn-v6.bin': misaligned(v6Table(V6)), 'asn-orgs.bin': misaligned(orgTable(ORGS)), 'dbip-country.mmdb': COUNTRY }),
+      { cacheSize: 0 },
+    );
+
+    expect(geo.lookup('1.0.4.1')).toEqual(info(undefined, 64496, 'Example One'));
+    expect(geo.lookup('2001:4860::1')).toEqual(info(undefined, 15169, 'GOOGLE'));
+  });
+
+  it('describes what it loaded', () => {
+    const geo = createGeoLookup(files());
+
+    expect(geo.metadata).toMatchObject({ database: '/geo/dbip-country.mmdb', databaseType: 'DBIP-Country-Lite', asnRanges: { v4: 6, v6: 4 } });
+    expect(geo.metadata.buildEpoch).toBeInstanceOf(Date);
+    expect(geo.metadata.loadMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('names a file that is not a table, and says how to rebuild', () => {
+    const open = () => createGeoLookup(files({ 'asn-v6.bin': Buffer.from('FLA4 and then some bytes') }));
+
+    expect(open).toThrow(GeoDataError);
+    expect(open).toThrow('/geo/asn-v6.bin is not a FLA6 table; rebuild with `node scripts/build-geo.mjs --out /geo --force`');
+  });
+
+  it('refuses a file shorter than a header', () => {
+    expect(() => createGeoLookup(files({ 'asn-v4.bin': Buffer.from('FLA4') }))).toThrow('/geo/asn-v4.bin is not a FLA4 table');
+    const header = Buffer.alloc(16);
+    header.write('FLA4', 0, 'latin1');
+    header.writeUInt32LE(1, 4);
+    expect(() => createGeoLookup(files({ 'asn-v4.bin': header.subarray(0, 15) }))).toThrow('/geo/asn-v4.bin is not a FLA4 table');
+  });
+
+  it('names a table of another format version', () => {
+    const other = Buffer.from(orgTable(ORGS));
+    other.writeUInt32LE(2, 4);
+
+    expect(() => createGeoLookup(files({ 'asn-orgs.bin': other }))).toThrow('/geo/asn-orgs.bin has format 2, this code reads 1; rebuild with `node scripts/build-geo.mjs --out /geo --force`');
+  });
+
+  it('names a truncated table', () => {
+    const whole = v4Table(V4);
+
+    expect(() => createGeoLookup(files({ 'asn-v4.bin': whole.subarray(0, whole.length - 4) }))).toThrow(new GeoDataError('/geo/asn-v4.bin is truncated', '/geo/asn-v4.bin'));
+    expect(() => createGeoLookup(files({ 'asn-v4.bin': whole }))).not.toThrow();
+    const orgs = orgTable(ORGS);
+    expect(() => createGeoLookup(files({ 'asn-orgs.bin': orgs.subarray(0, 16 + 4 * ORGS.length + 4 * ORGS.length) }))).toThrow('/geo/asn-orgs.bin is truncated');
+  });
+
+  it('names a country database that is not an mmdb file, with the rebuild hint', () => {
+    expect(() => createGeoLookup(files({ [GEO_BUILD_FILES.country]: Buffer.from('not a database') }))).toThrow(
+      /^GeoIP database \/geo\/dbip-country\.mmdb is not a MaxMind DB \(\.mmdb\) file: .*; rebuild with `node scripts\/build-geo\.mjs --out \/geo --force`$/,
+    );
+  });
+
+  it('names a user database that is gzip-compressed or not an mmdb file, without the rebuild hint', () => {
+    const data = (bytes: Buffer) => ({ ...files(), database: { path: '/data/GeoLite2-City.mmdb', bytes: () => bytes } });
+
+    expect(() => createGeoLookup(data(Buffer.from([0x1f, 0x8b, 8, 0])))).toThrow('GeoIP database /data/GeoLite2-City.mmdb is gzip-compressed: extract the .mmdb file first');
+    expect(() => createGeoLookup(data(Buffer.from([0x1f, 0x00, 8, 0])))).toThrow(/^GeoIP database \/data\/GeoLite2-City\.mmdb is not a MaxMind DB \(\.mmdb\) file: [^;]*$/);
+    expect(() => createGeoLookup(data(Buffer.from([0x00, 0x8b, 8, 0])))).toThrow(/is not a MaxMind DB/);
+  });
+});
