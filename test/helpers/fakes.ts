@@ -5,7 +5,13 @@
 import type { DeadLetter } from '../../src/ingest/bulk.js';
 import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
 import type { BulkItemResponse, BulkTransport } from '../../src/ingest/deliver.js';
+import { DEFAULT_FORMAT } from '../../src/format/flow-log-schema.js';
+import { RecordParser } from '../../src/format/parse.js';
+import { LazyPayloadDecoder } from '../../src/ingest/decode.js';
+import { BulkPacer } from '../../src/ingest/deliver.js';
 import { IndexIdSchemes, type IndexMetaAnswer, type IndexMetaSource } from '../../src/ingest/index-id-schemes.js';
+import { DailyIndexNamer } from '../../src/ingest/index-name.js';
+import type { IngestDeps } from '../../src/ingest/pipeline.js';
 
 /** A transport that answers each item by asking `answer(id, attempt)`, and records what it saw. */
 export function scriptedTransport(answer: (id: string, attempt: number) => BulkItemResponse | Error): BulkTransport & { requests: string[][]; indexed: Map<string, number> } {
@@ -67,4 +73,30 @@ export function memoryIndexMeta(indices: Readonly<Record<string, unknown>> = {})
 /** Id schemes over {@link memoryIndexMeta}: by default every index is yet to be created (the current scheme). */
 export function memoryIdSchemes(indices: Readonly<Record<string, unknown>> = {}): IndexIdSchemes {
   return new IndexIdSchemes(memoryIndexMeta(indices), { minDelayMs: 1, maxDelayMs: 5 });
+}
+
+/**
+ * The pipeline's ports in memory for the default format and prefix: a scripted transport,
+ * a memory sink, short pacer pauses and `deadlineMs` left; `over` replaces any of them.
+ */
+export function fakeIngestDeps(
+  answer: (id: string, attempt: number) => BulkItemResponse | Error = () => ({ status: 201 }),
+  over: Partial<IngestDeps> = {},
+  deadlineMs = 1_000,
+): { d: IngestDeps; transport: ReturnType<typeof scriptedTransport>; sink: ReturnType<typeof memorySink> } {
+  const transport = scriptedTransport(answer);
+  const sink = memorySink();
+  const d: IngestDeps = {
+    parser: new RecordParser(DEFAULT_FORMAT),
+    namer: new DailyIndexNamer('vpcflowlogs'),
+    idSchemes: memoryIdSchemes(),
+    transport,
+    decoder: new LazyPayloadDecoder(),
+    pacer: new BulkPacer({ maxBytes: 1 << 20, minDelayMs: 1, maxDelayMs: 5 }),
+    deadline: () => deadlineMs,
+    deadLetters: sink,
+    deadLetterPrefix: 'dead-letters/',
+    ...over,
+  };
+  return { d, transport, sink };
 }

@@ -5,35 +5,16 @@
  * Complements pipeline.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
-import { RecordParser } from '../../../src/format/parse.js';
 import type { DeadLetter } from '../../../src/ingest/bulk.js';
 import type { DeadLetterSink } from '../../../src/ingest/dead-letters.js';
 import { LazyPayloadDecoder } from '../../../src/ingest/decode.js';
-import { BulkPacer, type BulkItemResponse } from '../../../src/ingest/deliver.js';
-import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
+import { type BulkItemResponse } from '../../../src/ingest/deliver.js';
 import { ingestEvent, SLICE_EVENTS, type IngestDeps } from '../../../src/ingest/pipeline.js';
 import { DeliveryError } from '../../../src/errors.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../../helpers/events.js';
-import { memoryIdSchemes, memorySink, scriptedTransport } from '../../helpers/fakes.js';
+import { fakeIngestDeps } from '../../helpers/fakes.js';
 
-function deps(answer: (id: string, attempt: number) => BulkItemResponse | Error = () => ({ status: 201 }), over: Partial<IngestDeps> = {}) {
-  const transport = scriptedTransport(answer);
-  const sink = memorySink();
-  const d: IngestDeps = {
-    parser: new RecordParser(DEFAULT_FORMAT),
-    namer: new DailyIndexNamer('vpcflowlogs'),
-    idSchemes: memoryIdSchemes(),
-    transport,
-    decoder: new LazyPayloadDecoder(),
-    pacer: new BulkPacer({ maxBytes: 1 << 20, minDelayMs: 1, maxDelayMs: 5 }),
-    deadline: () => 2_000,
-    deadLetters: sink,
-    deadLetterPrefix: 'dead-letters/',
-    ...over,
-  };
-  return { d, transport, sink };
-}
+const deps = (answer?: (id: string, attempt: number) => BulkItemResponse | Error, over: Partial<IngestDeps> = {}) => fakeIngestDeps(answer, over, 2_000);
 
 const records = (n: number): string[] => Array.from({ length: n }, (_, i) => defaultRecord({ bytes: i }));
 

@@ -1,32 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
-import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
-import { ingestEvent, type IngestDeps } from '../../../src/ingest/pipeline.js';
-import { RecordParser } from '../../../src/format/parse.js';
+import { ingestEvent } from '../../../src/ingest/pipeline.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../../helpers/events.js';
-import { memoryIdSchemes, memoryIndexMeta, memorySink, scriptedTransport } from '../../helpers/fakes.js';
+import { fakeIngestDeps, memoryIndexMeta } from '../../helpers/fakes.js';
 import { IndexIdSchemes } from '../../../src/ingest/index-id-schemes.js';
-import { BulkPacer, type BulkItemResponse } from '../../../src/ingest/deliver.js';
-import { LazyPayloadDecoder } from '../../../src/ingest/decode.js';
+import { type BulkItemResponse } from '../../../src/ingest/deliver.js';
 import { DeliveryError } from '../../../src/errors.js';
 
-function deps(answer: (id: string, attempt: number) => BulkItemResponse | Error = () => ({ status: 201 })) {
-  const transport = scriptedTransport(answer);
-  const sink = memorySink();
-  const d: IngestDeps = {
-    parser: new RecordParser(DEFAULT_FORMAT),
-    namer: new DailyIndexNamer('vpcflowlogs'),
-    idSchemes: memoryIdSchemes(),
-    transport,
-    decoder: new LazyPayloadDecoder(),
-    pacer: new BulkPacer({ maxBytes: 1 << 20, minDelayMs: 1, maxDelayMs: 5 }),
-    deadline: () => 1000,
-    deadLetters: sink,
-    deadLetterPrefix: 'dead-letters/',
-  };
-  return { d, transport, sink };
-}
+const deps = (answer?: (id: string, attempt: number) => BulkItemResponse | Error) => fakeIngestDeps(answer);
 
 describe('ingestEvent', () => {
   it('indexes a batch and reports the counts', async () => {
