@@ -1,7 +1,8 @@
 /**
  * A minimal MaxMind DB writer, for user databases of known content in tests.
  * https://maxmind.github.io/MaxMind-DB/ : search tree, 16 zero bytes, data
- * section, metadata marker, metadata map. IPv4 tree, 24-bit records.
+ * section, metadata marker, metadata map. IPv4 tree; 24-bit records unless told
+ * (28 and 32 as the spec's "Search Tree Section" lays them out).
  */
 
 export type MmdbValue = string | number | bigint | readonly MmdbValue[] | { readonly [key: string]: MmdbValue };
@@ -44,7 +45,7 @@ export interface TestNetwork {
   readonly record: MmdbValue;
 }
 
-export function writeMmdb(databaseType: string, networks: readonly TestNetwork[]): Buffer {
+export function writeMmdb(databaseType: string, networks: readonly TestNetwork[], recordSize: 24 | 28 | 32 = 24): Buffer {
   // Trie: child is a node index, a data index (as { data }), or empty.
   type Child = number | { data: number } | undefined;
   const nodes: [Child, Child][] = [[undefined, undefined]];
@@ -68,15 +69,26 @@ export function writeMmdb(databaseType: string, networks: readonly TestNetwork[]
   const data = networks.map(({ record }) => encode(record));
   const offsets = data.map((_, i) => data.slice(0, i).reduce((n, b) => n + b.length, 0));
   const nodeCount = nodes.length;
-  const tree = Buffer.alloc(nodeCount * 6);
+  const nodeBytes = recordSize / 4;
+  const tree = Buffer.alloc(nodeCount * nodeBytes);
   const value = (c: Child): number => (c === undefined ? nodeCount : typeof c === 'number' ? c : nodeCount + 16 + offsets[c.data]!);
   nodes.forEach(([left, right], i) => {
-    tree.writeUIntBE(value(left), i * 6, 3);
-    tree.writeUIntBE(value(right), i * 6 + 3, 3);
+    const at = i * nodeBytes;
+    const l = value(left);
+    const r = value(right);
+    if (recordSize === 28) {
+      // Left's low 24 bits, then a byte whose high nibble is left's top 4 bits and low nibble right's, then right's low 24.
+      tree.writeUIntBE(l & 0xffffff, at, 3);
+      tree[at + 3] = ((l >>> 24) << 4) | (r >>> 24);
+      tree.writeUIntBE(r & 0xffffff, at + 4, 3);
+    } else {
+      tree.writeUIntBE(l, at, recordSize / 8);
+      tree.writeUIntBE(r, at + recordSize / 8, recordSize / 8);
+    }
   });
   const metadata = encode({
     node_count: nodeCount,
-    record_size: 24,
+    record_size: recordSize,
     ip_version: 4,
     database_type: databaseType,
     languages: ['en'],

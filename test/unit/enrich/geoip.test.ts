@@ -210,6 +210,25 @@ describe('openGeoLookup with a user database', () => {
     expect(info?.asn).toBe(15169);
   });
 
+  it.each([28, 32] as const)('reads a database with %i-bit records as one with 24-bit records', (recordSize) => {
+    // Same networks, another search-tree layout: every address of each network and just outside them.
+    const networks = [
+      { network: '81.2.69.0/24', record: { country: { iso_code: 'GB' }, city: { names: { en: 'London' } }, location: { latitude: 51.5142, longitude: -0.0931 } } },
+      { network: '8.8.4.0/23', record: { country_code: 'FR', city: 'Paris', latitude: 48.8534, longitude: 2.3488 } },
+      { network: '1.1.1.128/25', record: { country: { iso_code: 'AU' } } },
+    ];
+    const db = join(scratch, `GeoLite2-City-${recordSize}.mmdb`);
+    writeFileSync(db, writeMmdb('GeoLite2-City', networks, recordSize));
+    const lookup = openGeoLookup({ dir: DEFAULT_GEO_DIR, database: db });
+    const country = (ip: string) => lookup.lookup(ip)?.country;
+
+    expect(lookup.lookup('81.2.69.142')).toMatchObject({ country: 'GB', city: 'London', location: { lat: 51.5142, lon: -0.0931 } });
+    expect(lookup.lookup('8.8.5.255')).toMatchObject({ country: 'FR', city: 'Paris' });
+    expect([country('81.2.69.0'), country('81.2.69.255'), country('81.2.70.0'), country('81.2.68.255')]).toEqual(['GB', 'GB', undefined, undefined]);
+    expect([country('8.8.4.0'), country('8.8.3.255'), country('8.8.6.0')]).toEqual(['FR', undefined, undefined]);
+    expect([country('1.1.1.128'), country('1.1.1.255'), country('1.1.1.127')]).toEqual(['AU', 'AU', undefined]);
+  });
+
   it('reports the database it uses', () => {
     const lookup = openGeoLookup({ dir: DEFAULT_GEO_DIR, database: cityDb });
 
