@@ -149,6 +149,32 @@ describe('createGeoLookup, its result cache', () => {
     expect(geo.lookup('2606:4700::1')).toBe(geo.lookup('2606:4700::1'));
   });
 
+  it('never answers for another IPv6 address that differs in only one 32-bit word and shares its slot', () => {
+    // Ranges that part on each word: the last (w3), the third (w2), the second (w1) and the first (w0).
+    const v6 = v6Table([
+      { start: '2001:0db9:0000:0002:0000:0000:0000:0000', end: '2001:0db9:0000:0002:0000:0000:7fff:ffff', as: 0 },
+      { start: '2001:0db9:0000:0002:0000:0000:8000:0000', end: '2001:0db9:0000:0002:0000:0000:ffff:ffff', as: 1 },
+      { start: '2001:0db9:0000:0002:0000:0001:0000:0000', end: '2001:0db9:0000:0002:0000:0001:ffff:ffff', as: 2 },
+      { start: '2001:0db9:0000:0003:0000:0000:0000:0000', end: '2001:0db9:0000:0003:0000:0000:ffff:ffff', as: 3 },
+      { start: '2001:0dba:0000:0002:0000:0000:0000:0000', end: '2001:0dba:0000:0002:0000:0000:ffff:ffff', as: 4 },
+    ]);
+    // Two slots: of 32 pairs, some share one (each does with even odds).
+    const geo = createGeoLookup(files({ 'asn-v6.bin': v6 }), { cacheSize: 2 });
+    const asn = (ip: string) => geo.lookup(ip)?.asn;
+
+    for (let j = 1; j <= 32; j++) {
+      const last = j.toString(16);
+      expect(asn(`2001:db9:0:2:0:0:0:${last}`), `w3 ${last}`).toBe(13335);
+      expect(asn(`2001:db9:0:2:0:0:8000:${last}`), `w3 ${last}`).toBe(64496);
+      expect(asn(`2001:db9:0:2:0:0:0:${last}`), `w2 ${last}`).toBe(13335);
+      expect(asn(`2001:db9:0:2:0:1:0:${last}`), `w2 ${last}`).toBe(64497);
+      expect(asn(`2001:db9:0:2:0:0:0:${last}`), `w1 ${last}`).toBe(13335);
+      expect(asn(`2001:db9:0:3:0:0:0:${last}`), `w1 ${last}`).toBe(15169);
+      expect(asn(`2001:db9:0:2:0:0:0:${last}`), `w0 ${last}`).toBe(13335);
+      expect(asn(`2001:dba:0:2:0:0:0:${last}`), `w0 ${last}`).toBe(64498);
+    }
+  });
+
   it('returns the same object for an address asked again, and a cached "nothing known" as undefined', () => {
     const geo = createGeoLookup(files());
 
