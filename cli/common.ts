@@ -12,7 +12,7 @@ import { openGeoLookup } from '../lambdas/shared/geo-files.js';
 import type { OpenSearchConnection } from '../lambdas/shared/opensearch.js';
 import type { GeoLookup } from '../src/enrich/geoip.js';
 import { DEFAULTS, INGEST_ENV, STACK_OUTPUTS } from '../src/settings.js';
-import { AWS_DOMAIN_ENDPOINT } from '../lib/config.js';
+import { AWS_DOMAIN_ENDPOINT } from '../lib/domain-endpoint.js';
 import type { OptionTable } from './options.js';
 
 /** `geo-data/` beside the package, where `npm run build` puts the bundled databases. */
