@@ -37,3 +37,20 @@ export class QueryTimeoutError extends FlowLogError {
     );
   }
 }
+
+/**
+ * OpenSearch answered a request with a status other than 2xx (`statusCode`,
+ * with the answer's `body`), or gave no answer (`statusCode` undefined:
+ * refused, reset, timed out). The core's retry rules read `statusCode`
+ * (src/ingest/deliver.ts `httpStatusOf`).
+ */
+export class OpenSearchHttpError extends FlowLogError {
+  constructor(
+    message: string,
+    readonly statusCode: number | undefined,
+    readonly body?: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

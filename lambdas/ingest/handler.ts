@@ -15,8 +15,9 @@ import { RecordParser } from '../../src/format/parse.js';
 import { DeliveryError } from '../../src/errors.js';
 import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
 import { fileDeadLetterSink, s3DeadLetterSink } from '../shared/dead-letter-sinks.js';
-import { clientIndexMetaSource, clientTransport, createOpenSearchClient, ensureIndexLayout } from '../shared/opensearch.js';
-import { IndexIdSchemes } from '../../src/ingest/index-id-schemes.js';
+import { createOpenSearchHttp, type OpenSearchRequester } from '../shared/opensearch-http.js';
+import { ensureIndexLayout, indexMetaSource } from '../shared/index-layout.js';
+import { IndexIdSchemes, type IndexMetaSource } from '../../src/ingest/index-id-schemes.js';
 import { INGEST_METRICS, SERVICES } from '../shared/metric-names.js';
 import { createLogger, createMetrics, withPowertools } from '../shared/powertools.js';
 import { loadIngestConfig, type IngestConfig } from './config.js';
@@ -51,15 +52,15 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
   const parser = new RecordParser(config.format, geo ? { geo } : {});
   const namer = new DailyIndexNamer(config.indexPrefix);
   const layout = indexLayout(config.indexPrefix, config.indexRetentionDays);
-  const clientPromise = createOpenSearchClient(config.connection);
-  const transportPromise = clientPromise.then(clientTransport);
+  const httpPromise = createOpenSearchHttp(config.connection);
+  const transportPromise = httpPromise.then((h) => h.bulkTransport());
   // What this instance learns about the cluster's pace, kept across invocations.
   const pacer = overrides.pacer ?? new BulkPacer({ maxBytes: config.bulkMaxBytes, ...delays(overrides) });
   const decoder = new LazyPayloadDecoder();
   // Which ids each daily index holds, looked up once per index by this
   // instance, after the template install (so an index still to be created
   // will get the current scheme from the template just installed).
-  const idSchemes = new IndexIdSchemes(clientIndexMetaSource(clientPromise), delays(overrides));
+  const idSchemes = new IndexIdSchemes(lazyIndexMetaSource(httpPromise), delays(overrides));
   const reserveMs = overrides.reserveMs ?? RESERVE_MS;
   const deadLetters: Promise<DeadLetterSink> = config.deadLetterBucket
     ? import('@aws-sdk/client-s3').then(({ S3Client }) => s3DeadLetterSink(new S3Client({}), config.deadLetterBucket!))
@@ -71,7 +72,7 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
   // longer than its own deadline.
   let layoutReady: Promise<unknown> | undefined;
   const ensureLayout = async (deadline: Deadline): Promise<void> => {
-    const install = (layoutReady ??= clientPromise
+    const install = (layoutReady ??= httpPromise
       .then((c) => retryWithinDeadline((ms) => ensureIndexLayout(c, layout, () => Math.min(ms, deadline())), deadline, { ...delays(overrides), what: 'install the index template' }))
       .then((outcome) => logger.info('index layout', { ...outcome })));
     try {
@@ -121,6 +122,11 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
     errorMessage: 'batch failed; Lambda retries the event, then sends it to the on-failure destination',
     ...(overrides.quiet ? { quiet: true } : {}),
   });
+}
+
+/** The index meta source over a requester still being made. */
+function lazyIndexMetaSource(http: Promise<OpenSearchRequester>): IndexMetaSource {
+  return { indexMeta: async (index, options) => indexMetaSource(await http).indexMeta(index, options) };
 }
 
 function delays(o: HandlerOverrides): { minDelayMs?: number; maxDelayMs?: number } {

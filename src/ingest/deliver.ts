@@ -13,7 +13,7 @@
  *   thrown so Lambda's own retry keeps the event.
  * Re-sending is safe because every document id is deterministic.
  */
-import { bulkBody, type BulkItem, type DeadLetter } from './bulk.js';
+import type { BulkItem, DeadLetter } from './bulk.js';
 import { DeliveryError } from '../errors.js';
 
 /** OpenSearch's answer for one item of a `_bulk` request. */
@@ -32,11 +32,14 @@ export interface RequestOptions {
 /** Sends `_bulk` bodies. The only I/O delivery needs; tests pass their own. */
 export interface BulkTransport {
   /**
-   * Sends one body and resolves with one response per item, in order.
+   * Sends one request whose body is `lines` joined (each item's action and
+   * document lines, newline-ended; the edge encodes them straight into its
+   * request buffer rather than joining them into one string first) and
+   * resolves with one response per item, in order.
    * Rejects when the request as a whole failed or timed out; a rejection
    * whose `statusCode` is 4xx other than 408/429 is taken as permanent.
    */
-  bulk(body: string, options: RequestOptions): Promise<readonly BulkItemResponse[]>;
+  bulk(lines: readonly string[], options: RequestOptions): Promise<readonly BulkItemResponse[]>;
 }
 
 /** Milliseconds left before the invocation must stop sending (its deadline minus a reserve). */
@@ -219,7 +222,7 @@ export async function deliver(items: readonly BulkItem[], options: DeliveryOptio
     const t0 = performance.now();
     let responses: readonly BulkItemResponse[];
     try {
-      responses = await transport.bulk(bulkBody(chunk), { timeoutMs: left });
+      responses = await transport.bulk(chunk.map((item) => item.lines), { timeoutMs: left });
     } catch (err) {
       onRequest?.(chunk.length, performance.now() - t0);
       if (!isTransient(err)) {

@@ -21,8 +21,8 @@ export function scriptedTransport(answer: (id: string, attempt: number) => BulkI
   return {
     requests,
     indexed,
-    async bulk(body: string) {
-      const lines = body.split('\n').filter((l) => l !== '');
+    async bulk(items: readonly string[]) {
+      const lines = items.join('').split('\n').filter((l) => l !== '');
       const ids: string[] = [];
       for (let i = 0; i < lines.length; i += 2) ids.push((JSON.parse(lines[i]!) as { index: { _id: string } }).index._id);
       requests.push(ids);

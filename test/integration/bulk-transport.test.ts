@@ -1,9 +1,9 @@
-// The `_bulk` transport of the functions against the real engine: the filtered answer
+// The ingest function's `_bulk` transport against the real engine: the filtered answer
 // still carries every status and error the delivery code reads, and is much smaller.
 import { randomUUID } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BULK_FILTER_PATH, clientTransport } from '../../lambdas/shared/opensearch.js';
+import { BULK_FILTER_PATH, OpenSearchHttp } from '../../lambdas/shared/opensearch-http.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
 const INDEX = `bulk-transport-${randomUUID().slice(0, 8)}`;
@@ -15,9 +15,9 @@ const BODY = [
   { index: { _index: INDEX, _id: 'a' } }, { bytes: 2 },
   { index: { _index: INDEX, _id: 'b' } }, { bytes: 'not a number' },
   { create: { _index: INDEX, _id: 'a' } }, { bytes: 3 },
-].map((l) => JSON.stringify(l)).join('\n') + '\n';
+].map((l) => JSON.stringify(l) + '\n');
 
-describe('clientTransport on a real OpenSearch', () => {
+describe('the ingest function\'s bulk transport on a real OpenSearch', () => {
   let client: Client;
   beforeAll(async () => {
     client = new Client({ node: opensearchUrl() });
@@ -29,7 +29,7 @@ describe('clientTransport on a real OpenSearch', () => {
   });
 
   it('reads each item status and error from the filtered answer', async () => {
-    const items = await clientTransport(client).bulk(BODY, { timeoutMs: 10_000 });
+    const items = await new OpenSearchHttp({ endpoint: opensearchUrl(), auth: 'none' }).bulkTransport().bulk(BODY, { timeoutMs: 10_000 });
 
     expect(items.map((i) => i.status)).toEqual([201, 200, 400, 409]);
     expect(items[0]).toEqual({ status: 201 });

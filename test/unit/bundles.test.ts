@@ -25,6 +25,14 @@ describe.each(ENTRIES)('%s', (entry) => {
   }, 30_000);
 });
 
+describe('the ingest function', () => {
+  it('loads no OpenSearch client: its requests go over its own HTTP path (lambdas/shared/opensearch-http.ts)', async () => {
+    const inputs = Object.keys((await metafile('lambdas/ingest/handler.ts')).inputs);
+    expect(inputs).toContain('lambdas/shared/opensearch-http.ts');
+    expect(inputs.filter((p) => p.includes('node_modules/@opensearch-project/'))).toEqual([]);
+  }, 30_000);
+});
+
 describe('the core (src/)', () => {
   it('imports no AWS SDK, no OpenSearch client and no file system, in any entry point', async () => {
     const offending: string[] = [];

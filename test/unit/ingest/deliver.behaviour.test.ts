@@ -51,8 +51,8 @@ function requestScript(script: (n: number, count: number) => readonly BulkItemRe
   return {
     sizes,
     options,
-    async bulk(body: string, o: RequestOptions): Promise<readonly BulkItemResponse[]> {
-      const count = body.split('\n').filter((l) => l !== '').length / 2;
+    async bulk(lines: readonly string[], o: RequestOptions): Promise<readonly BulkItemResponse[]> {
+      const count = lines.join('').split('\n').filter((l) => l !== '').length / 2;
       sizes.push(count);
       options.push(o);
       const r = script(sizes.length, count);

@@ -83,8 +83,8 @@ describe('deliver', () => {
     let calls = 0;
     const transport = {
       requests: [] as number[],
-      async bulk(body: string) {
-        const n = body.split('\n').filter((l) => l !== '').length / 2;
+      async bulk(lines: readonly string[]) {
+        const n = lines.join('').split('\n').filter((l) => l !== '').length / 2;
         this.requests.push(n);
         calls++;
         return Array.from({ length: calls === 1 ? 2 : n }, () => ({ status: 201 }));
@@ -100,8 +100,8 @@ describe('deliver', () => {
     // Items beyond the first 100 of a request are answered 429, as from a full write queue.
     const sizes: number[] = [];
     const transport = {
-      async bulk(body: string) {
-        const n = body.split('\n').filter((l) => l !== '').length / 2;
+      async bulk(lines: readonly string[]) {
+        const n = lines.join('').split('\n').filter((l) => l !== '').length / 2;
         sizes.push(n);
         return Array.from({ length: n }, (_, i) => ({ status: i < 100 ? 201 : 429 }));
       },

@@ -71,8 +71,8 @@ function transportFrom(script: readonly (BulkItemResponse | 'throw' | 'short')[]
   const indexed = new Set<string>();
   return {
     indexed,
-    async bulk(body) {
-      const ids = body.split('\n').filter((l, i) => l !== '' && i % 2 === 0).map((l) => (JSON.parse(l) as { index: { _id: string } }).index._id);
+    async bulk(lines) {
+      const ids = lines.join('').split('\n').filter((l, i) => l !== '' && i % 2 === 0).map((l) => (JSON.parse(l) as { index: { _id: string } }).index._id);
       const out: BulkItemResponse[] = [];
       for (const id of ids) {
         const a = script[n++ % script.length]!;

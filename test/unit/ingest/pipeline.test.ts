@@ -87,7 +87,7 @@ describe('ingestEvent', () => {
   it('counts and marks records whose bytes were not UTF-8', async () => {
     const { d, transport } = deps();
     const bodies: string[] = [];
-    const seeing = { ...d, transport: { bulk: async (body: string, o: { timeoutMs: number }) => (bodies.push(body), transport.bulk(body, o)) } };
+    const seeing = { ...d, transport: { bulk: async (lines: readonly string[], o: { timeoutMs: number }) => (bodies.push(lines.join('')), transport.bulk(lines, o)) } };
     // 0xC3 0x28 is not UTF-8; it sits in action, a keyword field.
     const json = Buffer.from(JSON.stringify(dataMessage([defaultRecord({ action: 'ACCEPTX' }), defaultRecord()])));
     const at = json.indexOf('ACCEPTX');
