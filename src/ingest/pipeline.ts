@@ -9,7 +9,7 @@
  * slice's events, documents, request body and dead letters die before the
  * next slice is made.
  */
-import { planBulk, type DeadLetter } from './bulk.js';
+import { planBulk, type BulkPlan, type DeadLetter } from './bulk.js';
 import type { LazyPayloadDecoder, LazyDataMessage } from './decode.js';
 import type { ControlMessage } from './messages.js';
 import { deadLetterKey, type DeadLetterSink } from './dead-letters.js';
@@ -94,7 +94,12 @@ export async function ingestEvent(event: unknown, deps: IngestDeps): Promise<Ing
   return ingestMessage(msg, deps);
 }
 
-/** Ingests a decoded DATA_MESSAGE a slice at a time. */
+/**
+ * Ingests a decoded DATA_MESSAGE a slice at a time. While one slice's
+ * request is in flight the next slice is planned, so the function's own work
+ * overlaps OpenSearch's instead of waiting for it; slices are still
+ * delivered one after the other, in order, and at most two are alive.
+ */
 export async function ingestMessage(msg: LazyDataMessage, deps: IngestDeps): Promise<IngestSummary> {
   const slice = deps.sliceEvents ?? SLICE_EVENTS;
   const options = { parser: deps.parser, namer: deps.namer, idScheme: (index: string) => deps.idSchemes.schemeOf(index) };
@@ -104,30 +109,47 @@ export async function ingestMessage(msg: LazyDataMessage, deps: IngestDeps): Pro
   let deadLettered = 0;
   let invalidUtf8Records = 0;
   let firstKey: string | undefined;
-  // Stryker disable next-line EqualityOperator: one more, empty, slice plans and sends nothing
-  for (let from = 0; from < msg.eventCount; from += slice) {
+
+  const plan = async (from: number): Promise<BulkPlan> => {
     const logEvents = msg.events(from, Math.min(msg.eventCount, from + slice));
     const part = { ...msg, logEvents };
-    let plan = planBulk(part, options);
-    if (plan.unknownSchemes.size > 0) {
+    let planned = planBulk(part, options);
+    if (planned.unknownSchemes.size > 0) {
       // A day not seen before by this instance: learn its scheme, then make
       // the ids again (once per index per instance, so the second plan is rare).
-      await deps.idSchemes.learn(plan.unknownSchemes, deps.deadline);
-      plan = planBulk(part, options);
+      await deps.idSchemes.learn(planned.unknownSchemes, deps.deadline);
+      planned = planBulk(part, options);
     }
-    if (msg.invalidUtf8) invalidUtf8Records += plan.items.reduce((n, item) => n + (item.event.message.includes('\uFFFD') ? 1 : 0), 0);
-    const result = await deliver(plan.items, { transport: deps.transport, pacer: deps.pacer, deadline: deps.deadline, ...(deps.onRequest ? { onRequest: deps.onRequest } : {}) });
+    if (msg.invalidUtf8) invalidUtf8Records += planned.items.reduce((n, item) => n + (item.event.message.includes('\uFFFD') ? 1 : 0), 0);
+    return planned;
+  };
+  const deliverPlan = async (planned: BulkPlan): Promise<void> => {
+    const result = await deliver(planned.items, { transport: deps.transport, pacer: deps.pacer, deadline: deps.deadline, ...(deps.onRequest ? { onRequest: deps.onRequest } : {}) });
     indexed += result.indexed;
     retried += result.retried;
-    parseErrors += plan.deadLetters.length;
-    const letters = [...plan.deadLetters, ...result.deadLetters];
+    parseErrors += planned.deadLetters.length;
+    const letters = [...planned.deadLetters, ...result.deadLetters];
     // Stryker disable next-line ConditionalExpression,EqualityOperator: writing no letters stores nothing and names no key
     if (letters.length > 0) {
       const key = await writeLetters(letters, deps);
       firstKey ??= key;
       deadLettered += letters.length;
     }
+  };
+
+  let inFlight: Promise<void> | undefined;
+  // Stryker disable next-line EqualityOperator: one more, empty, slice plans and sends nothing
+  for (let from = 0; from < msg.eventCount; from += slice) {
+    const planned = await plan(from);
+    await inFlight;
+    inFlight = deliverPlan(planned);
+    // Its failure is awaited (and thrown) at the next turn or after the loop; until then it is
+    // marked handled, so that a rejection while the next slice is planned does not end the process.
+    inFlight.catch(() => undefined);
+    // Let the request go out before the next slice is planned (planning does not yield).
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  await inFlight;
   return {
     messageType: 'DATA_MESSAGE',
     recordsIn: msg.eventCount,

@@ -11,6 +11,8 @@ import { LazyPayloadDecoder } from '../../../src/ingest/decode.js';
 import { type BulkItemResponse } from '../../../src/ingest/deliver.js';
 import { ingestEvent, SLICE_EVENTS, type IngestDeps } from '../../../src/ingest/pipeline.js';
 import { DeliveryError } from '../../../src/errors.js';
+import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
+import { RecordParser } from '../../../src/format/parse.js';
 import { dataMessage, defaultRecord, subscriptionEvent } from '../../helpers/events.js';
 import { fakeIngestDeps } from '../../helpers/fakes.js';
 
@@ -24,8 +26,8 @@ function byBytes(answer: (bytes: number, attempt: number) => BulkItemResponse) {
   const sizes: number[] = [];
   return {
     sizes,
-    async bulk(body: string): Promise<BulkItemResponse[]> {
-      const docs = body.split('\n').filter((l, i) => l !== '' && i % 2 === 1).map((l) => JSON.parse(l) as { bytes: number });
+    async bulk(lines: readonly string[]): Promise<BulkItemResponse[]> {
+      const docs = lines.join('').split('\n').filter((l, i) => l !== '' && i % 2 === 1).map((l) => JSON.parse(l) as { bytes: number });
       sizes.push(docs.length);
       return docs.map(({ bytes }) => {
         const n = (attempts.get(bytes) ?? 0) + 1;
@@ -137,6 +139,39 @@ describe('ingestEvent, a slice of events at a time', () => {
     expect(transport.sizes).toEqual([2, 1, 1, 1]);
     expect(s).toEqual({ messageType: 'DATA_MESSAGE', recordsIn: 5, indexed: 4, retried: 1, parseErrors: 1, deadLettered: 1, invalidUtf8Records: 0, deadLetterKey: written[0] });
     expect(written).toHaveLength(1);
+  });
+
+  it('plans the next slice while a request is in flight, and delivers the slices one after the other, in order', async () => {
+    const log: string[] = [];
+    class LoggingParser extends RecordParser {
+      override toBulkLines(...args: Parameters<RecordParser['toBulkLines']>): ReturnType<RecordParser['toBulkLines']> {
+        // The record's bytes field, which comes just before its start time.
+        log.push(`plan ${/ (\d+) 1795824000 /.exec(args[0])?.[1]}`);
+        return super.toBulkLines(...args);
+      }
+    }
+    const transport = {
+      async bulk(lines: readonly string[]): Promise<BulkItemResponse[]> {
+        const bytes = lines.map((l) => (JSON.parse(l.split('\n')[1]!) as { bytes: number }).bytes);
+        log.push(`send ${bytes.join(',')}`);
+        // OpenSearch indexing the bulk: time in which the function can plan the next slice.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        log.push(`answered ${bytes.join(',')}`);
+        return bytes.map(() => ({ status: 201 }));
+      },
+    };
+    const { d } = deps(undefined, { sliceEvents: 2, transport, parser: new LoggingParser(DEFAULT_FORMAT) });
+
+    const s = await ingestEvent(subscriptionEvent(dataMessage(records(6))), d);
+
+    expect(s).toMatchObject({ recordsIn: 6, indexed: 6 });
+    expect(log).toEqual([
+      // The first slice is planned twice: its day's id scheme is learnt in between.
+      'plan 0', 'plan 1', 'plan 0', 'plan 1', 'send 0,1',
+      'plan 2', 'plan 3', 'answered 0,1', 'send 2,3',
+      'plan 4', 'plan 5', 'answered 2,3', 'send 4,5',
+      'answered 4,5',
+    ]);
   });
 
   it('reports every bulk request to onRequest', async () => {
