@@ -55,7 +55,7 @@ async function runCase(kind: Case): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'handler-memory-'));
   const handler = createIngestHandler(
     loadIngestConfig({ OPENSEARCH_ENDPOINT: url, OPENSEARCH_AUTH: 'none', DEAD_LETTER_DIR: dir, GEOIP_ENABLED: 'false' }),
-    { quiet: true },
+    { quiet: true, releasePayload: true },
   );
   let line = { case: kind, events: 0, inflatedMiB: 0, seconds: 0, recordsPerSecond: 0, indexed: 0, deadLettered: 0 };
   if (kind !== 'idle') {

@@ -39,6 +39,11 @@ export interface HandlerOverrides {
   readonly pacer?: BulkPacer;
   /** Silences the Powertools logger (the demo prints its own progress). */
   readonly quiet?: boolean;
+  /**
+   * Each event is the invocation's own, as the Lambda runtime hands it over: its payload text is dropped once decoded (src/ingest/pipeline.ts `releasePayload`).
+   * @default false - callers that hand the same event object in again (tests, replay) keep it whole; the Lambda entry point sets it
+   */
+  readonly releasePayload?: boolean;
 }
 
 /** The Lambda handler's signature, with the context parts it uses. */
@@ -99,6 +104,7 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
         deadLetterDeadline: () => context.getRemainingTimeInMillis() - reserveMs * LOG_SHARE_OF_RESERVE,
         deadLetters: await deadLetters,
         deadLetterPrefix: config.deadLetterPrefix,
+        ...(overrides.releasePayload ? { releasePayload: true } : {}),
         onRequest: (_items, ms) => metrics.addMetric(INGEST_METRICS.bulkLatency, MetricUnit.Milliseconds, ms),
       });
       metrics.addMetric(INGEST_METRICS.recordsIn, MetricUnit.Count, summary.recordsIn);
@@ -137,6 +143,6 @@ let lambdaHandler: IngestHandler | undefined;
 
 /** The Lambda entry point. */
 export const handler: IngestHandler = (event, context) => {
-  lambdaHandler ??= createIngestHandler(loadIngestConfig(process.env));
+  lambdaHandler ??= createIngestHandler(loadIngestConfig(process.env), { releasePayload: true });
   return lambdaHandler(event, context);
 };

@@ -184,6 +184,40 @@ describe('ingestEvent, a slice of events at a time', () => {
   });
 });
 
+describe('ingestEvent, an event handed over (releasePayload)', () => {
+  it('drops the payload text from the event once decoded, and indexes the same records', async () => {
+    const { d } = deps(undefined, { releasePayload: true });
+    const event = subscriptionEvent(dataMessage(records(3)));
+
+    const s = await ingestEvent(event, d);
+
+    expect(s).toMatchObject({ recordsIn: 3, indexed: 3, deadLettered: 0 });
+    expect(event.awslogs).toEqual({});
+  });
+
+  it('keeps the text of a payload that does not decode, for its dead letter', async () => {
+    const { d, sink } = deps(undefined, { releasePayload: true });
+    const event = { awslogs: { data: 'bm90IGd6aXA=' } };
+
+    await ingestEvent(event, d);
+
+    expect(event.awslogs.data).toBe('bm90IGd6aXA=');
+    expect(sink.all()).toMatchObject([{ stage: 'decode', data: 'bm90IGd6aXA=' }]);
+  });
+
+  it('leaves the event whole by default, so a caller can hand it in again', async () => {
+    const { d } = deps();
+    const event = subscriptionEvent(dataMessage(records(2)));
+    const data = event.awslogs.data;
+
+    await ingestEvent(event, d);
+    const again = await ingestEvent(event, d);
+
+    expect(event.awslogs.data).toBe(data);
+    expect(again).toMatchObject({ recordsIn: 2, indexed: 2 });
+  });
+});
+
 describe('ingestEvent, storing dead letters', () => {
   /** A sink that records the options of each write and how many were in flight at most. */
   function watchingSink(delayMs = 0) {
