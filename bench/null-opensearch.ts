@@ -1,6 +1,7 @@
 /**
  * A stand-in OpenSearch for the benches: 201 for every `_bulk` item (counted
- * from the body's newlines as it streams in), 404 for a GET (no template
+ * from the body's newlines as it streams in; the answer filtered as
+ * `filter_path` asks, as OpenSearch filters it), 404 for a GET (no template
  * yet), 200 for the rest. The figures measured against it are the function's
  * own, not the cluster's.
  *
@@ -23,7 +24,10 @@ export async function startNullOpenSearch(): Promise<{ readonly url: string; rea
         return;
       }
       const item = '{"index":{"status":201}}';
-      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"took":1,"errors":false,"items":[${Array.from({ length: lines / 2 }, () => item).join(',')}]}`);
+      const items = Array.from({ length: lines / 2 }, () => item).join(',');
+      // As OpenSearch answers: only what filter_path keeps (the ingest function asks for the items' statuses and errors).
+      const filtered = new URL(req.url, 'http://x').searchParams.has('filter_path');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(filtered ? `{"items":[${items}]}` : `{"took":1,"errors":false,"items":[${items}]}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -20,7 +20,8 @@ import https from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Provider, SourceData } from '@smithy/types';
-import type { BulkItemResponse, BulkTransport } from '../../src/ingest/deliver.js';
+import type { BulkTransport } from '../../src/ingest/deliver.js';
+import { readBulkAnswer } from '../../src/ingest/bulk-answer.js';
 import { OpenSearchHttpError } from '../errors.js';
 import type { OpenSearchConnection } from './opensearch.js';
 
@@ -155,8 +156,9 @@ export class OpenSearchHttp implements OpenSearchRequester {
             { method: 'POST', path: '/_bulk', query: { filter_path: BULK_FILTER_PATH }, timeoutMs },
             full.subarray(0, used),
             'application/x-ndjson',
+            true,
           );
-          return bulkItems(reply.body);
+          return readBulkAnswer(reply.body as string);
         } finally {
           // Only once the request is over (answered, failed or destroyed) is the buffer free again.
           this.#bodies.give(full);
@@ -165,7 +167,8 @@ export class OpenSearchHttp implements OpenSearchRequester {
     };
   }
 
-  async #send(call: HttpCall, body: Buffer | undefined, contentType: string): Promise<HttpReply> {
+  /** Sends a request; a 2xx answer's body is parsed JSON, or its text when `raw`. */
+  async #send(call: HttpCall, body: Buffer | undefined, contentType: string, raw = false): Promise<HttpReply> {
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(call.query ?? {})) query[k] = String(v);
     const search = Object.entries(query).map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
@@ -206,8 +209,9 @@ export class OpenSearchHttp implements OpenSearchRequester {
             if (settled) return;
             const status = res.statusCode ?? 0;
             const text = Buffer.concat(chunks).toString('utf8');
-            const parsed = parseBody(text, res.headers['content-type']);
-            if (status < 200 || status >= 300) {
+            const ok = status >= 200 && status < 300;
+            const parsed = ok && raw ? text : parseBody(text, res.headers['content-type']);
+            if (!ok) {
               fail(new OpenSearchHttpError(`${where}: HTTP ${status}${describeBody(parsed)}`, status, parsed));
               return;
             }
@@ -230,17 +234,6 @@ export class OpenSearchHttp implements OpenSearchRequester {
 
 /** The parts of a `_bulk` answer read: each item's status and error. */
 export const BULK_FILTER_PATH = 'items.*.status,items.*.error.type,items.*.error.reason';
-
-type BulkAnswer = { readonly items?: readonly Record<string, { status: number; error?: { type?: string; reason?: string } }>[] } | null;
-
-/** One response per item of a `_bulk` answer, in order (an item's action name is the single key of its entry). */
-export function bulkItems(body: unknown): readonly BulkItemResponse[] {
-  const items = (body as BulkAnswer)?.items ?? [];
-  return items.map((entry) => {
-    const r = Object.values(entry)[0] ?? { status: 0 };
-    return r.error ? { status: r.status, error: `${r.error.type ?? 'error'}: ${r.error.reason ?? ''}` } : { status: r.status };
-  });
-}
 
 function parseBody(text: string, contentType: string | undefined): unknown {
   if (text === '') return undefined;

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BULK_FILTER_PATH, OpenSearchHttp } from '../../lambdas/shared/opensearch-http.js';
+import { scanCompact } from '../../src/ingest/bulk-answer.js';
 import { opensearchUrl } from '../helpers/opensearch-url.js';
 
 const INDEX = `bulk-transport-${randomUUID().slice(0, 8)}`;
@@ -47,5 +48,14 @@ describe('the ingest function\'s bulk transport on a real OpenSearch', () => {
     expect(JSON.stringify(full.body)).toContain('"_seq_no"');
     expect(filtered.body).toEqual({ items: Array.from({ length: 100 }, () => ({ index: { status: 201 } })) });
     expect(size(filtered.body) * 5).toBeLessThan(size(full.body));
+  });
+
+  it('writes the filtered answer of documents all written in the compact form the transport scans without JSON.parse', async () => {
+    const body = Array.from({ length: 20 }, (_, i) => `{"index":{"_index":"${INDEX}","_id":"compact${i}"}}\n{"bytes":${i}}\n`).join('');
+    const res = await fetch(`${opensearchUrl()}/_bulk?filter_path=${encodeURIComponent(BULK_FILTER_PATH)}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const text = await res.text();
+
+    expect(text).toBe(`{"items":[${Array.from({ length: 20 }, () => '{"index":{"status":201}}').join(',')}]}`);
+    expect(scanCompact(text)).toEqual(Array.from({ length: 20 }, () => ({ status: 201 })));
   });
 });
