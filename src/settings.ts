@@ -111,6 +111,9 @@ export const INDEX_RETENTION_DAYS_RANGE = { min: 1, max: 3650 } as const;
  */
 export const PARTITION_LOOKBACK_DAYS_RANGE = { min: 0, max: 366 } as const;
 
+/** Days a report looks back over (`REPORT_LOOKBACK_DAYS`): 1 to about ten years. */
+export const REPORT_LOOKBACK_DAYS_RANGE = { min: 1, max: 3660 } as const;
+
 /**
  * The Dashboards setup function's custom resources (`DashboardsSetup`): their
  * CloudFormation types, which the function dispatches on.

@@ -6,6 +6,7 @@
 import { ConfigError } from '../../src/errors.js';
 import { parseFormatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import { DEFAULTS, INDEX_RETENTION_DAYS_RANGE, INGEST_ENV } from '../../src/settings.js';
+import { wholeNumberWithin, type Env } from '../shared/env.js';
 import type { OpenSearchConnection } from '../shared/opensearch.js';
 
 export interface IngestConfig {
@@ -24,14 +25,6 @@ export interface IngestConfig {
   readonly bulkMaxBytes: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** A whole number within `range` (the one the construct and the context key use), or `fallback` when unset. */
-function intWithin(env: Env, name: string, fallback: number, range: { readonly min: number; readonly max: number }): number {
-  const n = positiveInt(env, name, fallback);
-  if (n < range.min || n > range.max) throw new ConfigError(`${name} must be a whole number from ${range.min} to ${range.max}, got "${env[name]}"`);
-  return n;
-}
 
 function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
@@ -88,7 +81,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
       ...(env[INGEST_ENV.gzip] === 'true' ? { compression: true } : {}),
     }),
     indexPrefix: prefix,
-    indexRetentionDays: intWithin(env, INGEST_ENV.indexRetentionDays, DEFAULTS.indexRetentionDays, INDEX_RETENTION_DAYS_RANGE),
+    indexRetentionDays: wholeNumberWithin(env, INGEST_ENV.indexRetentionDays, DEFAULTS.indexRetentionDays, INDEX_RETENTION_DAYS_RANGE, 'days'),
     format,
     ...(deadLetterBucket ? { deadLetterBucket } : {}),
     ...(deadLetterDir ? { deadLetterDir } : {}),

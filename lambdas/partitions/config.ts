@@ -7,6 +7,7 @@
 import { ConfigError, FlowLogError } from '../../src/errors.js';
 import { checkIdentifier, checkLocation, type FlowLogLocation, type TableRef } from '../../src/athena/partitions.js';
 import { DEFAULTS, PARTITION_ENV, PARTITION_LOOKBACK_DAYS_RANGE } from '../../src/settings.js';
+import { required, wholeNumberWithin, type Env } from '../shared/env.js';
 
 export interface PartitionConfig {
   readonly table: TableRef;
@@ -17,17 +18,10 @@ export interface PartitionConfig {
   readonly lookbackDays: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
 
 export interface LoadOptions {
   /** Whether a workgroup is required (it is to run anything). @default true */
   readonly requireWorkgroup?: boolean;
-}
-
-function required(env: Env, name: string, what: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new ConfigError(`${name} is required (${what})`);
-  return value;
 }
 
 /** Wraps a check so that its ConfigError names the variable. */
@@ -59,12 +53,7 @@ export function loadPartitionConfig(env: Env, options: LoadOptions = {}): Partit
   const workgroup = env[PARTITION_ENV.workgroup] || undefined;
   if ((options.requireWorkgroup ?? true) && workgroup === undefined) throw new ConfigError(`${PARTITION_ENV.workgroup} is required (the Athena workgroup)`);
   if (workgroup !== undefined && !/^[a-zA-Z0-9._-]{1,128}$/.test(workgroup)) throw new ConfigError(`${PARTITION_ENV.workgroup} must be an Athena workgroup name, got "${workgroup}"`);
-  const rawLookback = env[PARTITION_ENV.lookbackDays];
-  const lookbackDays = rawLookback === undefined || rawLookback === '' ? DEFAULTS.partitionLookbackDays : Number(rawLookback);
-  const { min, max } = PARTITION_LOOKBACK_DAYS_RANGE;
-  if (!Number.isInteger(lookbackDays) || lookbackDays < min || lookbackDays > max) {
-    throw new ConfigError(`${PARTITION_ENV.lookbackDays} must be a whole number of days from ${min} to ${max}, got "${rawLookback}"`);
-  }
+  const lookbackDays = wholeNumberWithin(env, PARTITION_ENV.lookbackDays, DEFAULTS.partitionLookbackDays, PARTITION_LOOKBACK_DAYS_RANGE, 'days');
   return Object.freeze({
     table: Object.freeze({ database, table }),
     location: Object.freeze({ ...location }),

@@ -7,7 +7,8 @@
 import { ConfigError } from '../../src/errors.js';
 import { parseFormatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import { DEFAULT_LOOKBACK_DAYS } from '../../src/reports/weekly.js';
-import { DEFAULTS, INGEST_ENV, PARTITION_ENV, REPORT_ENV } from '../../src/settings.js';
+import { required, wholeNumberWithin, type Env } from '../shared/env.js';
+import { DEFAULTS, INGEST_ENV, PARTITION_ENV, REPORT_ENV, REPORT_LOOKBACK_DAYS_RANGE } from '../../src/settings.js';
 import type { OpenSearchConnection } from '../shared/opensearch.js';
 
 /** Figures from OpenSearch. */
@@ -37,13 +38,6 @@ export interface ReportConfig {
   readonly lookbackDays: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function required(env: Env, name: string, what: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new ConfigError(`${name} is required (${what})`);
-  return value;
-}
 
 /** The From address for an SES identity: the address itself, or `vpc-flow-logs@<domain>` for a domain identity. */
 export function senderFor(identity: string): string {
@@ -94,11 +88,7 @@ export function loadReportConfig(env: Env): ReportConfig {
   const identity = env[REPORT_ENV.sesIdentity] || undefined;
   const email = env[REPORT_ENV.email] || undefined;
   if (identity && !email) throw new ConfigError(`${REPORT_ENV.email} is required with ${REPORT_ENV.sesIdentity} (the address the HTML e-mail goes to)`);
-  const rawLookback = env[REPORT_ENV.lookbackDays];
-  const lookbackDays = rawLookback === undefined || rawLookback === '' ? DEFAULT_LOOKBACK_DAYS : Number(rawLookback);
-  if (!Number.isInteger(lookbackDays) || lookbackDays < 1 || lookbackDays > 3660) {
-    throw new ConfigError(`${REPORT_ENV.lookbackDays} must be a whole number of days from 1 to 3660, got "${rawLookback}"`);
-  }
+  const lookbackDays = wholeNumberWithin(env, REPORT_ENV.lookbackDays, DEFAULT_LOOKBACK_DAYS, REPORT_LOOKBACK_DAYS_RANGE, 'days');
   return Object.freeze({
     source: Object.freeze(source),
     bucket: required(env, REPORT_ENV.bucket, 'the reports bucket'),

@@ -18,9 +18,10 @@ describe('loadIngestConfig', () => {
     [{ OPENSEARCH_ENDPOINT: 'search-x.es.amazonaws.com' }, /OPENSEARCH_ENDPOINT must start with https:\/\//],
     [{ OPENSEARCH_AUTH: 'token' }, /OPENSEARCH_AUTH must be aws-sigv4, basic or none, got "token"/],
     [{ INDEX_PREFIX: 'Flow Logs' }, /INDEX_PREFIX must be lower-case/],
-    [{ INDEX_RETENTION_DAYS: '0' }, /INDEX_RETENTION_DAYS must be a positive integer, got "0"/],
+    [{ INDEX_RETENTION_DAYS: '0' }, /^INDEX_RETENTION_DAYS must be a whole number of days from 1 to 3650, got "0"$/],
     // The range of the construct and the context key (1 to 3650 days), not any positive number.
-    [{ INDEX_RETENTION_DAYS: '3651' }, /INDEX_RETENTION_DAYS must be a whole number from 1 to 3650, got "3651"/],
+    [{ INDEX_RETENTION_DAYS: '3651' }, /^INDEX_RETENTION_DAYS must be a whole number of days from 1 to 3650, got "3651"$/],
+    [{ INDEX_RETENTION_DAYS: '7.5' }, /^INDEX_RETENTION_DAYS must be a whole number of days from 1 to 3650, got "7.5"$/],
     [{ FLOW_LOG_FORMAT: '${srcaddr} ${bogus}' }, /FLOW_LOG_FORMAT: unknown flow-log field "bogus"/],
     [{ DEAD_LETTER_BUCKET: undefined }, /DEAD_LETTER_BUCKET \(or DEAD_LETTER_DIR for local runs\) is required/],
     [{ GEOIP_DIR: undefined }, /GEOIP_DIR .* is required unless GEOIP_ENABLED=false/],
