@@ -118,6 +118,20 @@ function parseV4(s: string, i: number, end: number): number {
 const groups = new Uint16Array(8);
 
 /**
+ * Whether `s` from `from` on is a zone id as node:net takes one: one or more
+ * of `0-9 A-Z a-z - . :` (so "fe80::1%eth0" is an address and "::%%" is not).
+ */
+function isZone(s: string, from: number): boolean {
+  if (from >= s.length) return false;
+  for (let k = from; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    const lower = c | 0x20;
+    if (!((c >= C_0 && c <= C_9) || (lower >= 97 && lower <= 122) || c === 45 || c === C_DOT || c === C_COLON)) return false;
+  }
+  return true;
+}
+
+/**
  * Parses textual IPv6 (RFC 4291 section 2.2, with `::`, a dotted IPv4 tail
  * and an ignored `%zone`) into `out[0..3]`, most significant word first.
  */
@@ -135,7 +149,7 @@ function parseV6(s: string, out: Uint32Array): boolean {
   while (i < end) {
     // "::" may end the address just before its zone ("fe80::%eth0").
     if (gap === n && s.charCodeAt(i) === C_PERCENT) {
-      if (i === len - 1) return false;
+      if (!isZone(s, i + 1)) return false;
       break;
     }
     const start = i;
@@ -151,7 +165,7 @@ function parseV6(s: string, out: Uint32Array): boolean {
     if (i < end && c === C_DOT) {
       // Dotted IPv4 tail: the last 32 bits.
       const zone = s.indexOf('%', i);
-      if (zone === len - 1 || n > 6) return false;
+      if ((zone >= 0 && !isZone(s, zone + 1)) || n > 6) return false;
       const v4 = parseV4(s, start, zone < 0 ? len : zone);
       if (v4 < 0) return false;
       groups[n++] = v4 >>> 16;
@@ -163,7 +177,7 @@ function parseV6(s: string, out: Uint32Array): boolean {
     groups[n++] = value;
     if (i === end) break;
     if (c === C_PERCENT) {
-      if (i === len - 1) return false;
+      if (!isZone(s, i + 1)) return false;
       end = i;
       break;
     }

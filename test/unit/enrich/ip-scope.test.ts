@@ -118,6 +118,7 @@ const V6_CASES: readonly (readonly [string, AddressScope])[] = [
   ['fd12:3456:789a::1', 'unique-local'],
   ['fe80::1', 'link-local'],
   ['fe80::1%eth0', 'link-local'],
+  ['fe80::1%x.y:z-1', 'link-local'],
   ['febf::1', 'link-local'],
   ['fec0::1', 'reserved'],
   ['ff02::1', 'multicast'],
@@ -135,6 +136,8 @@ const NOT_ADDRESSES = [
   '01.2.3.4', '1.2.3.04', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.4a', '1.2.3.4%eth0',
   ':', ':::', '1:2', ':1::', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::', '12345::',
   'g::1', '1:', '::1%', '::%', '1:2:3:4:5:6:7/8', '1.2.3./', '1.2.3.:', '/.2.3.4', '::ffff:1.2.3.4%', '::ffff:1.2.3', '::ffff:1.2.3.4.5', '1:2:3:4:5:6:7:1.2.3.4', 'fe80::1%',
+  // A zone id is one or more of 0-9 A-Z a-z - . : (as node:net takes it); the fuzzer found "::%%" taken.
+  '::%%', 'fe80::1%eth0%', '::ffff:1.2.3.4%%', '1::%x_y', '1:2:3:4:5:6:7:8%a b',
 ];
 
 describe('addressScope', () => {
