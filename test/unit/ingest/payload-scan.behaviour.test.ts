@@ -11,6 +11,7 @@ import { dataMessage, defaultRecord, viaJsonParse } from '../../helpers/events.j
 const scan = (text: string) => scanDataMessage(Buffer.from(text, 'utf8'));
 const msg = dataMessage([defaultRecord(), defaultRecord({ bytes: 5 })]);
 const good = JSON.stringify(msg);
+const oneEvent = JSON.stringify({ ...msg, logEvents: [{ id: '1', timestamp: 1, message: 'm' }] });
 
 describe('scanDataMessage reads what JSON.parse reads', () => {
   it('with carriage returns, tabs, new lines and spaces between every token', () => {
@@ -103,6 +104,33 @@ describe('scanDataMessage declines, so JSON.parse decides', () => {
     ['an escaped string that is not valid JSON', good.replace('"owner":"012345678901"', '"owner":"0123\\x"')],
     ['an escaped key cut short', '{"mess\\u0061ge'],
   ])('on %s', (_, text) => {
+    expect(scan(text)).toBeUndefined();
+  });
+
+  // Not JSON: taking these would turn a payload JSON.parse refuses (a dead letter) into records.
+  it.each([
+    ['a semicolon for a colon after a key', good.replace('"owner":', '"owner";')],
+    ['a raw tab inside a message', oneEvent.replace('"message":"m"', '"message":"a\tb"')],
+    ['a message that is one raw control character', oneEvent.replace('"message":"m"', '"message":"\u0001"')],
+    ['an unknown object whose key lacks its opening quote', JSON.stringify({ ...msg, x: 1 }).replace('"x":1', '"x":{a":1}')],
+  ])('on %s', (_, text) => {
+    expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
+    expect(scan(text)).toBeUndefined();
+  });
+
+  // extractedFields is stepped over by a fast loop for objects of strings
+  // written without white space; a broken one must still be refused.
+  it.each([
+    ['a comma and no field', '{,}'],
+    ['a key with no colon', '{"a""b"}'],
+    ['a key with no colon and a colon after its value', '{"a""b":}'],
+    ['a semicolon for a colon', '{"a";"b"}'],
+    ['a semicolon for a comma', '{"a":"b";"c":"d"}'],
+    ['a third string in a field', '{"a":"b""c"}'],
+    ['a key and a value without opening quotes', '{ab":cd"}'],
+  ])('on extractedFields with %s', (_, fields) => {
+    const text = oneEvent.replace('"message":"m"', `"message":"m","extractedFields":${fields}`);
+    expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
     expect(scan(text)).toBeUndefined();
   });
 });
