@@ -432,9 +432,10 @@ export function scanDataMessageLazily(json: Buffer, index: EventIndex = new Even
     cur.expect(RBRACE);
     cur.ws();
     if (cur.pos !== json.length) return undefined;
-  } catch (err) {
-    if (err === BAIL) return undefined;
-    throw err;
+  } catch {
+    // BAIL, or a RangeError: skip() recurses per level of nesting, so a value
+    // nested some 10,000 deep overflows the stack, which JSON.parse does not.
+    return undefined;
   }
   if (messageType !== 'DATA_MESSAGE' || owner === undefined || logGroup === undefined || logStream === undefined || logEvents === undefined) {
     return undefined;
