@@ -159,9 +159,9 @@ class Cursor {
     for (let c = s[i]; c !== undefined && c >= 0x30 && c <= 0x39; c = s[++i]) value = value * 10 + (c - 0x30);
     // JSON forbids an empty integer part and leading zeros; past 15 digits a double may round.
     if (i === digits || (s[digits] === 0x30 && i - digits > 1) || i - digits > 15) throw BAIL;
-    // Fractions and exponents never occur in timestamps; leave them to JSON.parse.
-    const c = s[i];
-    if (c === 0x2e || c === 0x65 || c === 0x45) throw BAIL;
+    // Fractions and exponents never occur in timestamps: the '.', 'e' or 'E'
+    // left at pos is refused by whatever the caller expects next (',', '}'
+    // or ']'), so such a number goes to JSON.parse.
     this.pos = i;
     return negative ? -value : value;
   }

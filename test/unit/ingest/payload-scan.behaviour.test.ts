@@ -83,6 +83,8 @@ describe('scanDataMessage declines, so JSON.parse decides', () => {
     ['an event with no timestamp', JSON.stringify({ ...msg, logEvents: [{ id: '1', message: 'm' }] })],
     ['an event with no message', JSON.stringify({ ...msg, logEvents: [{ id: '1', timestamp: 1 }] })],
     ['a timestamp written as a string', JSON.stringify({ ...msg, logEvents: [{ id: '1', timestamp: '1', message: 'm' }] })],
+    ['a timestamp with a fraction', good.replace(/"timestamp":(\d+)/, '"timestamp":$1.5')],
+    ['an unknown number with a fraction', JSON.stringify({ ...msg, x: 1 }).replace('"x":1', '"x":1.25')],
     ['a timestamp with an exponent', good.replace(/"timestamp":(\d+)/, '"timestamp":$1e0')],
     ['a timestamp with a capital exponent', good.replace(/"timestamp":(\d+)/, '"timestamp":$1E0')],
     ['a timestamp of sixteen digits', good.replace(/"timestamp":\d+/, '"timestamp":1000000000000000')],
