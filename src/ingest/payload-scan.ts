@@ -41,6 +41,7 @@ const BAIL = new Bail();
 function closingQuote(s: Buffer, open: number): number {
   let i = open + 1;
   for (let c = s[i]; c !== QUOTE; c = s[++i]) {
+    // Stryker disable next-line UnaryOperator: with 1 the caller goes back to byte 2 and still bails: read again from there, the payload's strings swap with the text between them, letters fall outside strings
     if (c === undefined) return -1;
     // The escaped character, a quote perhaps, is not the end.
     if (c === BACKSLASH) i++;
@@ -98,6 +99,7 @@ class Cursor {
     let i = start;
     for (let c = s[i]; c !== QUOTE; c = s[++i]) {
       if (c === undefined) throw BAIL;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` and `<= 0x20` send more strings to JSON.parse (escapedString), which decodes them the same; `false` and `>=` are killed by the raw-control-character tests
       if (c === BACKSLASH || c < 0x20) return -1;
       if (c > 0x7f) ascii = false;
     }
@@ -176,6 +178,7 @@ class Cursor {
     const s = this.s;
     if (s[this.pos] !== QUOTE) throw BAIL;
     const end = closingQuote(s, this.pos);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: end is never 0, and without the check the cursor goes back to byte 0, whose '{' the caller's next expect refuses
     if (end < 0) throw BAIL;
     this.pos = end + 1;
   }
@@ -216,25 +219,33 @@ class Cursor {
    */
   private skipFlatObject(): boolean {
     const s = this.s;
+    // Stryker disable next-line ArithmeticOperator: from the byte before '{' (':', ',', '[' or white space) the fast loop declines at once and the general walk reads the object
     let i = this.pos + 1;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: without it an empty object is declined by the loop below and read by the general walk
     if (s[i] === RBRACE) {
       this.pos = i + 1;
       return true;
     }
     for (;;) {
       // A key, then a value: both strings.
+      // Stryker disable next-line UpdateOperator: counting down, the loop ends only by declining, and the general walk reads every object
       for (let n = 0; n < 2; n++) {
+        // Stryker disable next-line ConditionalExpression: `true` declines every object to the general walk; `false` is killed by the tests
         if (s[i] !== QUOTE) return false;
         i = closingQuote(s, i);
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: i is never 0; a string cut off by the end leaves pos at '{' (declined or not), which the caller's next expect refuses
         if (i < 0) return false;
         i++;
         if (n === 0) {
+          // Stryker disable next-line ConditionalExpression: `true` declines every object to the general walk; `false` is killed by the tests
           if (s[i] !== COLON) return false;
           i++;
         }
       }
       const c = s[i++];
+      // Stryker disable next-line ConditionalExpression: without it the closing '}' is declined on the next line and the general walk reads the object
       if (c === RBRACE) break;
+      // Stryker disable next-line ConditionalExpression: `true` declines objects of more than one field to the general walk; `false` is killed by the tests
       if (c !== COMMA) return false;
     }
     this.pos = i;
