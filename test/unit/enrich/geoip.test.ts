@@ -8,7 +8,7 @@ import { FlowLogError } from '../../../src/errors.js';
 import { openGeoLookup } from '../../../lambdas/shared/geo-files.js';
 import type { GeoLookup } from '../../../src/enrich/geoip.js';
 import { GeoDataError } from '../../../src/errors.js';
-import { writeMmdb } from '../../helpers/mmdb.js';
+import { writeMmdb, type TestNetwork } from '../../helpers/mmdb.js';
 
 // ---- tests ------------------------------------------------------------------------
 
@@ -212,7 +212,7 @@ describe('openGeoLookup with a user database', () => {
 
   it.each([28, 32] as const)('reads a database with %i-bit records as one with 24-bit records', (recordSize) => {
     // Same networks, another search-tree layout: every address of each network and just outside them.
-    const networks = [
+    const networks: TestNetwork[] = [
       { network: '81.2.69.0/24', record: { country: { iso_code: 'GB' }, city: { names: { en: 'London' } }, location: { latitude: 51.5142, longitude: -0.0931 } } },
       { network: '8.8.4.0/23', record: { country_code: 'FR', city: 'Paris', latitude: 48.8534, longitude: 2.3488 } },
       { network: '1.1.1.128/25', record: { country: { iso_code: 'AU' } } },
