@@ -40,6 +40,12 @@ describe('scanDataMessage reads what JSON.parse reads', () => {
     expect(scan(text)).toEqual(viaJsonParse(text));
   });
 
+  it('with keys as long as ours, after ours, that are none of ours', () => {
+    const text = JSON.stringify({ ...msg, logEvents: msg.logEvents.map((e) => ({ ...e, ix: 'decoy', timestamq: 5, messagf: 'decoy' })) });
+    expect(text).toContain('"ix":"decoy"');
+    expect(scan(text)).toEqual(viaJsonParse(text));
+  });
+
   it('with an escaped key that spells none of ours', () => {
     const text = good.replace('"timestamp":', '"\\u0074":"skip","timestamp":');
     expect(text).toContain('\\u0074');
@@ -66,7 +72,7 @@ describe('scanDataMessage reads what JSON.parse reads', () => {
   });
 
   it('with a flat object of strings as the last value of an event, and one that is not flat after a flat start', () => {
-    for (const fields of [{ a: 'b' }, { a: 'b', c: '' }, { a: 'b', c: 1 }, { a: 'b', c: { d: 'e' } }, { 'k"ey': 'v\\al' }]) {
+    for (const fields of [{ a: 'b' }, { a: 'b', c: '' }, { a: 'b', c: 1 }, { a: 'b', c: { d: 'e' } }, { 'k"ey': 'v\\al' }, { a: 'b}' }, { 'k}': 'v,', c: 'd' }]) {
       const text = JSON.stringify({ ...msg, logEvents: msg.logEvents.map((e) => ({ ...e, extractedFields: fields })) });
       expect(scan(text)).toEqual(viaJsonParse(text));
     }
@@ -112,6 +118,7 @@ describe('scanDataMessage declines, so JSON.parse decides', () => {
   // Not JSON: taking these would turn a payload JSON.parse refuses (a dead letter) into records.
   it.each([
     ['a semicolon for a colon after a key', good.replace('"owner":', '"owner";')],
+    ['an envelope value with a letter for its opening quote', good.replace('"owner":"', '"owner":x')],
     ['a raw tab inside a message', oneEvent.replace('"message":"m"', '"message":"a\tb"')],
     ['a message that is one raw control character', oneEvent.replace('"message":"m"', '"message":"\u0001"')],
     ['an unknown object whose key lacks its opening quote', JSON.stringify({ ...msg, x: 1 }).replace('"x":1', '"x":{a":1}')],
