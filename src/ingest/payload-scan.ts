@@ -76,11 +76,13 @@ class Cursor {
 
   string(): string {
     const start = this.stringRange();
+    // Stryker disable next-line EqualityOperator: start is never 0: it follows the opening quote
     if (start < 0) return this.escapedString();
     return this.s.toString(this.ascii ? 'latin1' : 'utf8', start, this.pos - 1);
   }
 
   /** Whether the string {@link stringRange} last stepped over is all ASCII. */
+  // Stryker disable next-line BooleanLiteral: stringRange sets it before anything reads it
   ascii = true;
 
   /**
@@ -95,12 +97,14 @@ class Cursor {
     const start = this.pos + 1;
     // A loop in JS, as in closingQuote. Control characters are invalid in JSON strings; escapes need decoding;
     // bytes past ASCII need UTF-8 decoding.
+    // Stryker disable next-line BooleanLiteral: ASCII bytes decode the same as UTF-8 and as latin1
     let ascii = true;
     let i = start;
     for (let c = s[i]; c !== QUOTE; c = s[++i]) {
       if (c === undefined) throw BAIL;
       // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` and `<= 0x20` send more strings to JSON.parse (escapedString), which decodes them the same; `false` and `>=` are killed by the raw-control-character tests
       if (c === BACKSLASH || c < 0x20) return -1;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: ASCII bytes (0x7f among them) decode the same as UTF-8 and as latin1
       if (c > 0x7f) ascii = false;
     }
     this.ascii = ascii;
@@ -115,6 +119,7 @@ class Cursor {
   eventKey(): number {
     const start = this.stringRange();
     // An escaped key could still spell one of ours: decode it.
+    // Stryker disable next-line EqualityOperator: start is never 0: it follows the opening quote
     if (start < 0) {
       const key = this.escapedString();
       return EVENT_KEYS.find(([k]) => k.toString('latin1') === key)?.[1] ?? OTHER;
@@ -124,6 +129,7 @@ class Cursor {
     for (const [k, code] of EVENT_KEYS) {
       if (k.length !== length) continue;
       let i = 0;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: without `i < length` (or with <=) the loop stops at k[length], undefined, all the same; the other mutants of the line are killed by the decoy-key test
       while (i < length && s[start + i] === k[i]) i++;
       if (i === length) return code;
     }
@@ -158,6 +164,7 @@ class Cursor {
     if (negative) i++;
     const digits = i;
     let value = 0;
+    // Stryker disable next-line ConditionalExpression: `undefined >= 0x30` is false, so the loop ends at the end of the bytes all the same
     for (let c = s[i]; c !== undefined && c >= 0x30 && c <= 0x39; c = s[++i]) value = value * 10 + (c - 0x30);
     // JSON forbids an empty integer part and leading zeros; past 15 digits a double may round.
     if (i === digits || (s[digits] === 0x30 && i - digits > 1) || i - digits > 15) throw BAIL;
@@ -190,6 +197,7 @@ class Cursor {
     if (c === QUOTE) {
       this.skipString();
     } else if (c === LBRACE) {
+      // Stryker disable next-line ConditionalExpression: without the fast path the general walk reads the same object
       if (this.skipFlatObject()) return;
       this.pos++;
       if (this.take(RBRACE)) return;
@@ -217,6 +225,7 @@ class Cursor {
    * Returns false, not having moved, at anything else: {@link skip} then
    * walks it the general way.
    */
+  // Stryker disable next-line BlockStatement: a fast path that always declines leaves every object to the general walk
   private skipFlatObject(): boolean {
     const s = this.s;
     // Stryker disable next-line ArithmeticOperator: from the byte before '{' (':', ',', '[' or white space) the fast loop declines at once and the general walk reads the object
@@ -236,6 +245,7 @@ class Cursor {
         // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: i is never 0; a string cut off by the end leaves pos at '{' (declined or not), which the caller's next expect refuses
         if (i < 0) return false;
         i++;
+        // Stryker disable next-line ConditionalExpression: checking for a colon after a value too declines at its ',' or '}', to the general walk
         if (n === 0) {
           // Stryker disable next-line ConditionalExpression: `true` declines every object to the general walk; `false` is killed by the tests
           if (s[i] !== COLON) return false;
@@ -312,6 +322,7 @@ export class EventIndex {
     pos[at + 3] = -1;
     let timestamp: number | undefined;
     cur.expect(LBRACE);
+    // Stryker disable next-line ConditionalExpression: an empty event bails either way: on its '}' read as a key, or for its missing fields
     if (!cur.take(RBRACE)) {
       do {
         const key = cur.eventKey();
@@ -332,6 +343,7 @@ export class EventIndex {
   #range(cur: Cursor, at: number): void {
     const pos = this.#pos;
     const start = cur.stringRange();
+    // Stryker disable next-line EqualityOperator: start is never 0: it follows the opening quote
     if (start < 0) {
       pos[at] = 0;
       pos[at + 1] = 0;
@@ -348,12 +360,14 @@ export class EventIndex {
     const pos = this.#pos;
     const kind = pos[at + 2];
     if (kind === DECODED) return this.#decoded.get(at)!;
+    // Stryker disable next-line ConditionalExpression: LATIN1 marks all-ASCII strings, which UTF-8 decodes the same
     return this.json.toString(kind === LATIN1 ? 'latin1' : 'utf8', pos[at], pos[at + 1]);
   }
 
   /** Events `from` to `to - 1`, made now. */
   slice(from: number, to: number): LogEvent[] {
     const end = Math.min(to, this.count);
+    // Stryker disable next-line ArrayDeclaration: the loop fills every index, so an array grown one at a time ends the same
     const out = new Array<LogEvent>(Math.max(0, end - from));
     for (let i = from; i < end; i++) {
       out[i - from] = { id: this.#text(i * SLOTS), timestamp: this.#timestamps[i]!, message: this.#text(i * SLOTS + 3) };
