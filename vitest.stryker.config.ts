@@ -1,4 +1,28 @@
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The order a mutant's test files run in: property tests last, the others
+ * quickest first (by their last duration). Stryker stops at the first failing
+ * test, and vitest's own order (slowest first) had a mutant that a 20 ms test
+ * kills wait for a 2 s property test first. A surviving mutant runs every
+ * covering test in any order, so nothing is weakened.
+ */
+class QuickestFirst extends BaseSequencer {
+  override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const cost = (spec: TestSpecification): [number, number] => {
+      const key = `${spec.project.name}:${relative(this.ctx.config.root, spec.moduleId)}`;
+      return [spec.moduleId.endsWith('.property.test.ts') ? 1 : 0, this.ctx.cache.getFileTestResults(key)?.duration ?? 0];
+    };
+    return Promise.resolve(
+      files
+        .map((spec) => ({ spec, cost: cost(spec) }))
+        .sort((a, b) => a.cost[0] - b.cost[0] || a.cost[1] - b.cost[1])
+        .map(({ spec }) => spec),
+    );
+  }
+}
 
 // Stryker's test run (stryker.config.json): the fast unit tests of the
 // mutated core (ingestion, parser, enrichment, report catalog) and of the
@@ -24,5 +48,6 @@ export default defineConfig({
     env: { PROPERTY_RUNS_SCALE: '0.1' },
     testTimeout: 60_000,
     pool: 'forks',
+    sequence: { sequencer: QuickestFirst },
   },
 });

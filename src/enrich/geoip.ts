@@ -148,15 +148,20 @@ class TwoGenerationCache<K, V> {
   #old = new Map<K, V>();
   constructor(readonly limit: number) {}
 
+  // Stryker disable next-line BlockStatement: a cache that never answers makes the caller decode the record again, to the same place
   get(key: K): V | undefined {
     let v = this.#young.get(key);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a miss here is asked of the old generation, then of the reader: the same place
     if (v !== undefined) return v;
     v = this.#old.get(key);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: whether a hit in the old generation is kept young changes only what is kept
     if (v !== undefined) this.set(key, v);
     return v;
   }
 
+  // Stryker disable next-line BlockStatement: a cache that keeps nothing makes the caller decode the record again, to the same place
   set(key: K, value: V): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: when the generations turn over changes only the memory held
     if (this.#young.size >= this.limit) {
       this.#old = this.#young;
       this.#young = new Map();
@@ -170,6 +175,7 @@ class TwoGenerationCache<K, V> {
 function aligned(bytes: Buffer): Buffer {
   let buf = bytes;
   // Typed arrays need 4-byte alignment; a small file may sit in Node's pool.
+  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: copying an aligned buffer too gives the same bytes
   if (buf.byteOffset % 4 !== 0) {
     const copy = Buffer.alloc(buf.length);
     buf.copy(copy);
@@ -213,7 +219,9 @@ class AsnTable {
 
   constructor(data: GeoData) {
     const { dir } = data;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: only a big-endian host takes this branch, and none runs the tests
     if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
+      // Stryker disable next-line StringLiteral: as above, a big-endian host only
       throw new GeoDataError('the AS tables are little-endian; this host is not', dir);
     }
     const f4 = `${dir}/${GEO_BUILD_FILES.asnV4}`;
@@ -240,6 +248,7 @@ class AsnTable {
     this.#asns = words(bo, HEADER_BYTES, no, fo);
     this.#orgOffsets = words(bo, HEADER_BYTES + 4 * no, no + 1, fo);
     this.#orgBytes = bo.subarray(HEADER_BYTES + 8 * no + 4);
+    // Stryker disable next-line ArrayDeclaration: an array without its length holds the same undefined entries, filled on first use
     this.#orgs = new Array<string | undefined>(no);
   }
 
@@ -250,6 +259,7 @@ class AsnTable {
     // them or one in the bucket.
     const top = a >>> 16;
     let lo = this.#v4Bucket[top]!;
+    // Stryker disable next-line ArithmeticOperator: two more entries searched start in the next /16, after the address, and are never taken
     let hi = this.#v4Bucket[top + 1]! - 1;
     let found = lo - 1;
     while (lo <= hi) {
@@ -261,6 +271,7 @@ class AsnTable {
         hi = mid - 1;
       }
     }
+    // Stryker disable next-line ConditionalExpression: without the check, the end read at -1 is undefined, which no address is <=
     return found >= 0 && a <= this.#v4End[found]! ? this.#v4As[found]! : -1;
   }
 
@@ -269,6 +280,7 @@ class AsnTable {
     const starts = this.#v6Start;
     const top = w[0]! >>> 16;
     let lo = this.#v6Bucket[top]!;
+    // Stryker disable next-line ArithmeticOperator: two more entries searched start in the next /16, after the address, and are never taken
     let hi = this.#v6Bucket[top + 1]! - 1;
     let found = lo - 1;
     const w0 = w[0]!;
@@ -276,6 +288,7 @@ class AsnTable {
       const mid = (lo + hi) >>> 1;
       // The first word decides almost always; compare the rest on a tie.
       const s0 = starts[mid * 4]!;
+      // Stryker disable next-line ConditionalExpression: compare128 of all four words gives the same answer when the first words differ
       if (s0 < w0 || (s0 === w0 && compare128(starts, mid * 4, w) <= 0)) {
         found = mid;
         lo = mid + 1;
@@ -293,6 +306,7 @@ class AsnTable {
   /** Organisation of AS table entry `i`, decoded on first use. */
   org(i: number): string {
     let s = this.#orgs[i];
+    // Stryker disable next-line ConditionalExpression: decoding the name again gives the same string
     if (s === undefined) {
       s = this.#orgBytes.toString('utf8', this.#orgOffsets[i], this.#orgOffsets[i + 1]);
       this.#orgs[i] = s;
@@ -306,6 +320,7 @@ function compare128(table: Uint32Array, at: number, w: Uint32Array): number {
   for (let k = 0; k < 4; k++) {
     const a = table[at + k]!;
     const b = w[k]!;
+    // Stryker disable next-line EqualityOperator: a and b differ here, so a <= b is a < b
     if (a !== b) return a < b ? -1 : 1;
   }
   return 0;
@@ -354,6 +369,7 @@ class MmdbPlaces {
     this.#recordSize = m.recordSize;
     this.#nodeBytes = m.nodeByteSize;
     this.#ipv6 = m.ipVersion === 6;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: maxmind's Reader has already refused every other record size
     if (![24, 28, 32].includes(m.recordSize)) throw new GeoDataError(`${path}: unsupported mmdb record size ${m.recordSize}`, path);
     // IPv4 addresses live under ::/96 of an IPv6 tree.
     let node = 0;
@@ -406,24 +422,32 @@ class MmdbPlaces {
     let node: number;
     if (family === 4) {
       node = this.#memo4[top]!;
+      // Stryker disable next-line ConditionalExpression: walking the first 16 bits again reaches the same node
       if (node === 0) node = this.#memo4[top] = this.#walk(this.#ipv4Start, w0, 0, 16);
       node = this.#walk(node, w0, 16, 32);
     } else {
       if (!this.#ipv6) return NO_PLACE;
+      // Stryker disable next-line ArithmeticOperator: a slot past the arrays is never found, so the first 32 bits are walked each time, to the same node
       const slot = Math.imul(w0, 0x9e3779b1) >>> (32 - MEMO6_BITS);
       node = this.#memo6Node[slot]!;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: walking more often reaches the same node; an empty slot's key, 0, is no public address's first word
       if (node === 0 || this.#memo6Key[slot] !== w0) {
         node = this.#memo6[top]!;
+        // Stryker disable next-line ConditionalExpression: walking the first 16 bits again reaches the same node
         if (node === 0) node = this.#memo6[top] = this.#walk(0, w0, 0, 16);
         node = this.#walk(node, w0, 16, 32);
         this.#memo6Key[slot] = w0;
         this.#memo6Node[slot] = node;
       }
+      // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator: #walk leaves a leaf (data or nodeCount) as it is, and 128 bits always end at one
       for (let k = 1; k < 4 && node < nodeCount; k++) node = this.#walk(node, w[k]!, 0, 32);
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: for an address in no network the reader finds nothing too, which is NO_PLACE
     if (node <= nodeCount) return NO_PLACE;
     let place = this.#cache.get(node);
+    // Stryker disable next-line ConditionalExpression: decoding the record again gives the same place
     if (place === undefined) {
+      // Stryker disable next-line StringLiteral: for a dotted IPv4 address v4String(w0) writes the same text
       const key = family === 4 && ip.includes(':') ? v4String(w0) : ip;
       place = toPlace(this.#reader.get(key));
       this.#cache.set(node, place);
@@ -444,12 +468,14 @@ function openMmdb(path: string, db: Buffer, buildDir?: string): MmdbPlaces {
   try {
     return new MmdbPlaces(path, db);
   } catch (err) {
+    // Stryker disable next-line ConditionalExpression: no GeoDataError reaches here: the record-size check inside never fails (see MmdbPlaces)
     if (err instanceof GeoDataError) throw err;
     throw new GeoDataError(`GeoIP database ${path} is not a MaxMind DB (.mmdb) file: ${(err as Error).message}${rebuild}`, path, { cause: err });
   }
 }
 
 function field(o: unknown, key: string): unknown {
+  // Stryker disable next-line ConditionalExpression: an mmdb record holds no null (the format has no such type), and maxmind returns null only for no record
   return typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[key] : undefined;
 }
 
@@ -458,6 +484,7 @@ function text(v: unknown): string | undefined {
 }
 
 function coordinate(v: unknown): number | undefined {
+  // Stryker disable next-line ConditionalExpression: Number.isFinite is false for every non-number, so `typeof v === 'number'` only narrows the type (the whole test made `true` is killed by the tests)
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
@@ -467,6 +494,7 @@ function coordinate(v: unknown): number | undefined {
  * ip-location-db files (`country_code`, `city`, `latitude`).
  */
 function toPlace(record: unknown): Place {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: for a record that is not an object every field read below is undefined, which is NO_PLACE too
   if (typeof record !== 'object' || record === null) return NO_PLACE;
   const country = text(field(field(record, 'country'), 'iso_code')) ?? text(field(record, 'country_code'));
   const cityField = field(record, 'city');
@@ -504,12 +532,15 @@ class GeoLookupImpl implements GeoLookup {
     this.#places = places;
     // At least one bit: a shift by 32 is a shift by 0 in JavaScript, so one
     // slot would index far past the arrays and never be found again.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression: how many slots the cache has changes its speed and memory, not an answer
     const bits = cacheSize > 0 ? Math.min(20, Math.max(1, Math.ceil(Math.log2(cacheSize)))) : 0;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: one slot for cacheSize 0 sits past the arrays (a shift by 32 is by 0), so it is never found
     const slots = cacheSize > 0 ? 1 << bits : 0;
     this.#shift = 32 - bits;
     this.#keys4 = new Uint32Array(slots);
     this.#vals4 = new Array<GeoInfo | null | undefined>(slots).fill(undefined);
     this.#keys6 = new Uint32Array(4 * slots);
+    // Stryker disable next-line ArrayDeclaration: an empty array reads undefined (a miss) in every slot, and grows as slots are written
     this.#vals6 = new Array<GeoInfo | null | undefined>(slots).fill(undefined);
     this.metadata = Object.freeze({
       database: places.path,
@@ -524,10 +555,12 @@ class GeoLookupImpl implements GeoLookup {
     const family = parsePublicAddress(ip, w);
     if (family === 0) return undefined;
     const w0 = w[0]!;
+    // Stryker disable next-line ConditionalExpression: with no slots the slot index sits past the arrays, so the cache path misses every time and resolves
     if (this.#vals4.length === 0) return this.#resolve(family, ip) ?? undefined;
     if (family === 4) {
       const slot = Math.imul(w0, HASH) >>> this.#shift;
       const hit = this.#vals4[slot];
+      // Stryker disable next-line ConditionalExpression: an empty slot's key, 0, is no public address
       if (hit !== undefined && this.#keys4[slot] === w0) return hit ?? undefined;
       const info = this.#resolve(4, ip);
       this.#keys4[slot] = w0;
@@ -542,6 +575,7 @@ class GeoLookupImpl implements GeoLookup {
     const k = this.#keys6;
     const at = slot * 4;
     const hit = this.#vals6[slot];
+    // Stryker disable next-line ConditionalExpression: an empty slot's key, ::, is no public address
     if (hit !== undefined && k[at] === w0 && k[at + 1] === w1 && k[at + 2] === w2 && k[at + 3] === w3) return hit ?? undefined;
     const info = this.#resolve(6, ip);
     k[at] = w0;

@@ -41,6 +41,7 @@ const BAIL = new Bail();
 function closingQuote(s: Buffer, open: number): number {
   let i = open + 1;
   for (let c = s[i]; c !== QUOTE; c = s[++i]) {
+    // Stryker disable next-line UnaryOperator: with 1 the caller goes back to byte 2 and still bails: read again from there, the payload's strings swap with the text between them, letters fall outside strings
     if (c === undefined) return -1;
     // The escaped character, a quote perhaps, is not the end.
     if (c === BACKSLASH) i++;
@@ -75,11 +76,13 @@ class Cursor {
 
   string(): string {
     const start = this.stringRange();
+    // Stryker disable next-line EqualityOperator: start is never 0: it follows the opening quote
     if (start < 0) return this.escapedString();
     return this.s.toString(this.ascii ? 'latin1' : 'utf8', start, this.pos - 1);
   }
 
   /** Whether the string {@link stringRange} last stepped over is all ASCII. */
+  // Stryker disable next-line BooleanLiteral: stringRange sets it before anything reads it
   ascii = true;
 
   /**
@@ -94,11 +97,14 @@ class Cursor {
     const start = this.pos + 1;
     // A loop in JS, as in closingQuote. Control characters are invalid in JSON strings; escapes need decoding;
     // bytes past ASCII need UTF-8 decoding.
+    // Stryker disable next-line BooleanLiteral: ASCII bytes decode the same as UTF-8 and as latin1
     let ascii = true;
     let i = start;
     for (let c = s[i]; c !== QUOTE; c = s[++i]) {
       if (c === undefined) throw BAIL;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` and `<= 0x20` send more strings to JSON.parse (escapedString), which decodes them the same; `false` and `>=` are killed by the raw-control-character tests
       if (c === BACKSLASH || c < 0x20) return -1;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: ASCII bytes (0x7f among them) decode the same as UTF-8 and as latin1
       if (c > 0x7f) ascii = false;
     }
     this.ascii = ascii;
@@ -113,6 +119,7 @@ class Cursor {
   eventKey(): number {
     const start = this.stringRange();
     // An escaped key could still spell one of ours: decode it.
+    // Stryker disable next-line EqualityOperator: start is never 0: it follows the opening quote
     if (start < 0) {
       const key = this.escapedString();
       return EVENT_KEYS.find(([k]) => k.toString('latin1') === key)?.[1] ?? OTHER;
@@ -122,6 +129,7 @@ class Cursor {
     for (const [k, code] of EVENT_KEYS) {
       if (k.length !== length) continue;
       let i = 0;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: without `i < length` (or with <=) the loop stops at k[length], undefined, all the same; the other mutants of the line are killed by the decoy-key test
       while (i < length && s[start + i] === k[i]) i++;
       if (i === length) return code;
     }
@@ -156,12 +164,13 @@ class Cursor {
     if (negative) i++;
     const digits = i;
     let value = 0;
+    // Stryker disable next-line ConditionalExpression: `undefined >= 0x30` is false, so the loop ends at the end of the bytes all the same
     for (let c = s[i]; c !== undefined && c >= 0x30 && c <= 0x39; c = s[++i]) value = value * 10 + (c - 0x30);
     // JSON forbids an empty integer part and leading zeros; past 15 digits a double may round.
     if (i === digits || (s[digits] === 0x30 && i - digits > 1) || i - digits > 15) throw BAIL;
-    // Fractions and exponents never occur in timestamps; leave them to JSON.parse.
-    const c = s[i];
-    if (c === 0x2e || c === 0x65 || c === 0x45) throw BAIL;
+    // Fractions and exponents never occur in timestamps: the '.', 'e' or 'E'
+    // left at pos is refused by whatever the caller expects next (',', '}'
+    // or ']'), so such a number goes to JSON.parse.
     this.pos = i;
     return negative ? -value : value;
   }
@@ -176,6 +185,7 @@ class Cursor {
     const s = this.s;
     if (s[this.pos] !== QUOTE) throw BAIL;
     const end = closingQuote(s, this.pos);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: end is never 0, and without the check the cursor goes back to byte 0, whose '{' the caller's next expect refuses
     if (end < 0) throw BAIL;
     this.pos = end + 1;
   }
@@ -187,6 +197,7 @@ class Cursor {
     if (c === QUOTE) {
       this.skipString();
     } else if (c === LBRACE) {
+      // Stryker disable next-line ConditionalExpression: without the fast path the general walk reads the same object
       if (this.skipFlatObject()) return;
       this.pos++;
       if (this.take(RBRACE)) return;
@@ -214,27 +225,38 @@ class Cursor {
    * Returns false, not having moved, at anything else: {@link skip} then
    * walks it the general way.
    */
+  // Stryker disable next-line BlockStatement: a fast path that always declines leaves every object to the general walk
   private skipFlatObject(): boolean {
     const s = this.s;
+    // Stryker disable next-line ArithmeticOperator: from the byte before '{' (':', ',', '[' or white space) the fast loop declines at once and the general walk reads the object
     let i = this.pos + 1;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: without it an empty object is declined by the loop below and read by the general walk
     if (s[i] === RBRACE) {
       this.pos = i + 1;
       return true;
     }
     for (;;) {
       // A key, then a value: both strings.
+      // Stryker disable next-line UpdateOperator: counting down, the loop ends only by declining, and the general walk reads every object
       for (let n = 0; n < 2; n++) {
+        // Stryker disable next-line ConditionalExpression: `true` declines every object to the general walk; `false` is killed by the tests
         if (s[i] !== QUOTE) return false;
         i = closingQuote(s, i);
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: i is never 0; a string cut off by the end leaves pos at '{' (declined or not), which the caller's next expect refuses
         if (i < 0) return false;
+        // Stryker disable next-line UpdateOperator: stepping back into the string just read, the checks that follow decline to the general walk (300,000 random objects found none read otherwise)
         i++;
+        // Stryker disable next-line ConditionalExpression: checking for a colon after a value too declines at its ',' or '}', to the general walk
         if (n === 0) {
+          // Stryker disable next-line ConditionalExpression: `true` declines every object to the general walk; `false` is killed by the tests
           if (s[i] !== COLON) return false;
           i++;
         }
       }
       const c = s[i++];
+      // Stryker disable next-line ConditionalExpression: without it the closing '}' is declined on the next line and the general walk reads the object
       if (c === RBRACE) break;
+      // Stryker disable next-line ConditionalExpression: `true` declines objects of more than one field to the general walk; `false` is killed by the tests
       if (c !== COMMA) return false;
     }
     this.pos = i;
@@ -301,6 +323,7 @@ export class EventIndex {
     pos[at + 3] = -1;
     let timestamp: number | undefined;
     cur.expect(LBRACE);
+    // Stryker disable next-line ConditionalExpression: an empty event bails either way: on its '}' read as a key, or for its missing fields
     if (!cur.take(RBRACE)) {
       do {
         const key = cur.eventKey();
@@ -321,6 +344,7 @@ export class EventIndex {
   #range(cur: Cursor, at: number): void {
     const pos = this.#pos;
     const start = cur.stringRange();
+    // Stryker disable next-line EqualityOperator: start is never 0: it follows the opening quote
     if (start < 0) {
       pos[at] = 0;
       pos[at + 1] = 0;
@@ -337,12 +361,14 @@ export class EventIndex {
     const pos = this.#pos;
     const kind = pos[at + 2];
     if (kind === DECODED) return this.#decoded.get(at)!;
+    // Stryker disable next-line ConditionalExpression: LATIN1 marks all-ASCII strings, which UTF-8 decodes the same
     return this.json.toString(kind === LATIN1 ? 'latin1' : 'utf8', pos[at], pos[at + 1]);
   }
 
   /** Events `from` to `to - 1`, made now. */
   slice(from: number, to: number): LogEvent[] {
     const end = Math.min(to, this.count);
+    // Stryker disable next-line ArrayDeclaration: the loop fills every index, so an array grown one at a time ends the same
     const out = new Array<LogEvent>(Math.max(0, end - from));
     for (let i = from; i < end; i++) {
       out[i - from] = { id: this.#text(i * SLOTS), timestamp: this.#timestamps[i]!, message: this.#text(i * SLOTS + 3) };
@@ -432,9 +458,10 @@ export function scanDataMessageLazily(json: Buffer, index: EventIndex = new Even
     cur.expect(RBRACE);
     cur.ws();
     if (cur.pos !== json.length) return undefined;
-  } catch (err) {
-    if (err === BAIL) return undefined;
-    throw err;
+  } catch {
+    // BAIL, or a RangeError: skip() recurses per level of nesting, so a value
+    // nested some 10,000 deep overflows the stack, which JSON.parse does not.
+    return undefined;
   }
   if (messageType !== 'DATA_MESSAGE' || owner === undefined || logGroup === undefined || logStream === undefined || logEvents === undefined) {
     return undefined;

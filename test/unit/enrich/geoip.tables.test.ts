@@ -6,11 +6,12 @@
  * when addresses share its slots. Complements geoip.test.ts, which looks up
  * the bundled real data.
  */
+import { Reader } from 'maxmind';
 import { describe, expect, it } from 'vitest';
 import { createGeoLookup, GEO_BUILD_FILES, type GeoInfo } from '../../../src/enrich/geoip.js';
 import { GeoDataError } from '../../../src/errors.js';
 import { geoData, misaligned, orgTable, v4Table, v6Table } from '../../helpers/geo-tables.js';
-import { writeMmdb } from '../../helpers/mmdb.js';
+import { writeMmdb, type TestNetwork } from '../../helpers/mmdb.js';
 
 // AS list: index -> number and organisation (documentation ASNs of RFC 5398, and two well-known ones).
 const ORGS = [
@@ -46,6 +47,16 @@ const COUNTRY = writeMmdb('DBIP-Country-Lite', [
 
 const files = (over: Partial<Record<string, Buffer>> = {}) =>
   geoData({ 'asn-v4.bin': v4Table(V4), 'asn-v6.bin': v6Table(V6), 'asn-orgs.bin': orgTable(ORGS), 'dbip-country.mmdb': COUNTRY, ...over });
+
+/** The error a call throws. */
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Error) return err;
+  }
+  throw new Error('expected an Error');
+}
 
 const info = (country: string | undefined, asn: number | undefined, asOrg: string | undefined): GeoInfo => ({ country, city: undefined, location: undefined, asn, asOrg });
 
@@ -113,6 +124,13 @@ describe('createGeoLookup, IPv6 ranges', () => {
     expect(geo.lookup('2001:db9:1::1')).toBeUndefined();
   });
 
+  it('finds no AS for an address below the first range of the table', () => {
+    const geo = createGeoLookup(files(), { cacheSize: 0 });
+
+    expect(geo.lookup('2000::1')).toBeUndefined();
+    expect(geo.lookup('2001:db8:ffff:ffff::1')).toBeUndefined();
+  });
+
   it('finds the ranges of other /16s and nothing between them', () => {
     const geo = createGeoLookup(files(), { cacheSize: 0 });
 
@@ -175,6 +193,26 @@ describe('createGeoLookup, its result cache', () => {
     }
   });
 
+  it('never answers for an IPv6 address whose second word is 0 with the AS of one whose second word is not', () => {
+    // 2001:db9:0:1::/64 and 2001:db9:0:0::/64 are two ranges; 32 pairs, two slots.
+    const geo = createGeoLookup(files(), { cacheSize: 2 });
+
+    for (let j = 1; j <= 32; j++) {
+      const last = j.toString(16);
+      expect(geo.lookup(`2001:db9:0:1::${last}`)?.asn, `2001:db9:0:1::${last}`).toBe(64498);
+      expect(geo.lookup(`2001:db9:0:0::${last}`)?.asn, `2001:db9:0:0::${last}`).toBe(64496);
+    }
+  });
+
+  it('answers undefined for text that is not an address, whatever was looked up before', () => {
+    const geo = createGeoLookup(files());
+
+    expect(geo.lookup('2001:4860::1')?.asn).toBe(15169);
+    expect(geo.lookup('not an address')).toBeUndefined();
+    expect(geo.lookup('1.0.4.1')?.asn).toBe(64496);
+    expect(geo.lookup('-')).toBeUndefined();
+  });
+
   it('returns the same object for an address asked again, and a cached "nothing known" as undefined', () => {
     const geo = createGeoLookup(files());
 
@@ -233,6 +271,10 @@ describe('createGeoLookup, the files it is handed', () => {
 
     expect(() => createGeoLookup(files({ 'asn-v4.bin': whole.subarray(0, whole.length - 4) }))).toThrow(new GeoDataError('/geo/asn-v4.bin is truncated', '/geo/asn-v4.bin'));
     expect(() => createGeoLookup(files({ 'asn-v4.bin': whole }))).not.toThrow();
+    const headerOnly = Buffer.alloc(16);
+    headerOnly.write('FLA4', 0, 'latin1');
+    headerOnly.writeUInt32LE(1, 4);
+    expect(() => createGeoLookup(files({ 'asn-v4.bin': headerOnly }))).toThrow('/geo/asn-v4.bin is truncated');
     const orgs = orgTable(ORGS);
     expect(() => createGeoLookup(files({ 'asn-orgs.bin': orgs.subarray(0, 16 + 4 * ORGS.length + 4 * ORGS.length) }))).toThrow('/geo/asn-orgs.bin is truncated');
   });
@@ -248,6 +290,56 @@ describe('createGeoLookup, the files it is handed', () => {
 
     expect(() => createGeoLookup(data(Buffer.from([0x1f, 0x8b, 8, 0])))).toThrow('GeoIP database /data/GeoLite2-City.mmdb is gzip-compressed: extract the .mmdb file first');
     expect(() => createGeoLookup(data(Buffer.from([0x1f, 0x00, 8, 0])))).toThrow(/^GeoIP database \/data\/GeoLite2-City\.mmdb is not a MaxMind DB \(\.mmdb\) file: [^;]*$/);
+    // The message ends with maxmind's own, and keeps its error as the cause.
+    const bytes = Buffer.from([0x1f, 0x00, 8, 0]);
+    const cause = errorOf(() => new Reader(bytes));
+    const err = errorOf(() => createGeoLookup(data(bytes)));
+    expect(err.message).toBe(`GeoIP database /data/GeoLite2-City.mmdb is not a MaxMind DB (.mmdb) file: ${cause.message}`);
+    expect((err.cause as Error | undefined)?.message).toBe(cause.message);
     expect(() => createGeoLookup(data(Buffer.from([0x00, 0x8b, 8, 0])))).toThrow(/is not a MaxMind DB/);
+  });
+});
+
+describe('createGeoLookup, the records of a user database', () => {
+  // 9.0.x.x, 42.x.x.x and 148.64.x.x lie in no AS range of V4: what a lookup gives comes from the database alone.
+  const networks: TestNetwork[] = [
+    { network: '9.0.1.0/24', record: { country: { iso_code: 'DE' }, city: { names: { de: 'München' } } } },
+    { network: '9.0.2.0/24', record: { country: { iso_code: '' }, city: { names: { en: '' } }, location: { latitude: 48.1, longitude: 11.6 } } },
+    { network: '9.0.3.0/24', record: { city: { names: { en: 'Lyon' } } } },
+    { network: '9.0.4.0/24', record: { country_code: 'FR', latitude: 45.76 } },
+    { network: '9.0.5.0/24', record: { country_code: 'FR', longitude: 4.83 } },
+    { network: '9.0.6.0/24', record: { country_code: 'FR', latitude: '45.76', longitude: '4.83' } },
+    { network: '9.0.7.0/24', record: { continent: { code: 'EU' } } },
+    { network: '9.0.8.0/24', record: { country_code: 'FR', latitude: Number.NaN, longitude: 4.83 } },
+    { network: '42.0.0.0/8', record: { country: { iso_code: 'KR' } } },
+    { network: '81.2.69.0/24', record: { country: { iso_code: 'GB' } } },
+  ];
+  const place = (country: string | undefined, city: string | undefined, location: { lat: number; lon: number } | undefined): GeoInfo => ({
+    country,
+    city,
+    location,
+    asn: undefined,
+    asOrg: undefined,
+  });
+
+  it.each([24, 28, 32] as const)('reads only what each record holds, with %i-bit records', (recordSize) => {
+    const db = writeMmdb('GeoLite2-City', networks, recordSize);
+    const geo = createGeoLookup({ ...files(), database: { path: '/data/GeoLite2-City.mmdb', bytes: () => db } }, { cacheSize: 0 });
+
+    // A city named in another language only, and empty names, are no city.
+    expect(geo.lookup('9.0.1.1')).toEqual(place('DE', undefined, undefined));
+    expect(geo.lookup('9.0.2.1')).toEqual(place(undefined, undefined, { lat: 48.1, lon: 11.6 }));
+    expect(geo.lookup('9.0.3.1')).toEqual(place(undefined, 'Lyon', undefined));
+    // A location needs both coordinates, each a finite number.
+    for (const ip of ['9.0.4.1', '9.0.5.1', '9.0.6.1', '9.0.8.1']) expect(geo.lookup(ip), ip).toEqual(place('FR', undefined, undefined));
+    // A record with nothing of ours, an address in no network: nothing known.
+    expect(geo.lookup('9.0.7.1')).toBeUndefined();
+    expect(geo.lookup('9.0.9.1')).toBeUndefined();
+    // 148.64.145.64 starts with a 1 bit, under which the tree holds nothing.
+    expect(geo.lookup('148.64.145.64')).toBeUndefined();
+    expect(geo.lookup('81.2.69.1')).toEqual(place('GB', undefined, undefined));
+    // An IPv4 database knows no IPv6 address, even one whose first 32 bits spell 42.0.0.0.
+    expect(geo.lookup('42.0.0.1')).toEqual(place('KR', undefined, undefined));
+    expect(geo.lookup('2a00::1')).toBeUndefined();
   });
 });

@@ -204,3 +204,19 @@ describe('DecodeError, the time of a payload that does not decode', () => {
     expect(decodeErrorOf(() => decodePayload(gz('{"messageType":"OTHER"}'))).timeMs).toBeUndefined();
   });
 });
+
+describe('decodePayload, a value nested deeper than the call stack', () => {
+  it('decodes a payload whose unknown field nests 50,000 arrays (overflowing a recursive walk at some 10,000), as JSON.parse reads it', () => {
+    const msg = dataMessage([defaultRecord({ bytes: 7 })]);
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    const text = JSON.stringify(msg).replace(/^\{/, `{"extra":${deep},`);
+
+    const decoded = decodePayload(gz(text));
+
+    // Not toEqual(msg): JSON.parse's result keeps "extra", which a deep comparison would recurse into.
+    if (decoded.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
+    expect([decoded.owner, decoded.logGroup, decoded.logStream]).toEqual([msg.owner, msg.logGroup, msg.logStream]);
+    expect(decoded.logEvents).toEqual(msg.logEvents);
+    expect(new LazyPayloadDecoder().decodePayload(gz(text))).toMatchObject({ messageType: 'DATA_MESSAGE', eventCount: 1 });
+  });
+});

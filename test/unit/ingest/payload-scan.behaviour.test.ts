@@ -11,6 +11,7 @@ import { dataMessage, defaultRecord, viaJsonParse } from '../../helpers/events.j
 const scan = (text: string) => scanDataMessage(Buffer.from(text, 'utf8'));
 const msg = dataMessage([defaultRecord(), defaultRecord({ bytes: 5 })]);
 const good = JSON.stringify(msg);
+const oneEvent = JSON.stringify({ ...msg, logEvents: [{ id: '1', timestamp: 1, message: 'm' }] });
 
 describe('scanDataMessage reads what JSON.parse reads', () => {
   it('with carriage returns, tabs, new lines and spaces between every token', () => {
@@ -36,6 +37,12 @@ describe('scanDataMessage reads what JSON.parse reads', () => {
       ...msg,
       logEvents: msg.logEvents.map((e) => ({ ix: 'x', i: 'x', idx: 'x', timestamps: 1, timestam: 2, messages: 'x', messagf: 'x', '': 0, ...e })),
     });
+    expect(scan(text)).toEqual(viaJsonParse(text));
+  });
+
+  it('with keys as long as ours, after ours, that are none of ours', () => {
+    const text = JSON.stringify({ ...msg, logEvents: msg.logEvents.map((e) => ({ ...e, ix: 'decoy', timestamq: 5, messagf: 'decoy' })) });
+    expect(text).toContain('"ix":"decoy"');
     expect(scan(text)).toEqual(viaJsonParse(text));
   });
 
@@ -65,7 +72,7 @@ describe('scanDataMessage reads what JSON.parse reads', () => {
   });
 
   it('with a flat object of strings as the last value of an event, and one that is not flat after a flat start', () => {
-    for (const fields of [{ a: 'b' }, { a: 'b', c: '' }, { a: 'b', c: 1 }, { a: 'b', c: { d: 'e' } }, { 'k"ey': 'v\\al' }]) {
+    for (const fields of [{ a: 'b' }, { a: 'b', c: '' }, { a: 'b', c: 1 }, { a: 'b', c: { d: 'e' } }, { 'k"ey': 'v\\al' }, { a: 'b}' }, { 'k}': 'v,', c: 'd' }]) {
       const text = JSON.stringify({ ...msg, logEvents: msg.logEvents.map((e) => ({ ...e, extractedFields: fields })) });
       expect(scan(text)).toEqual(viaJsonParse(text));
     }
@@ -82,6 +89,8 @@ describe('scanDataMessage declines, so JSON.parse decides', () => {
     ['an event with no timestamp', JSON.stringify({ ...msg, logEvents: [{ id: '1', message: 'm' }] })],
     ['an event with no message', JSON.stringify({ ...msg, logEvents: [{ id: '1', timestamp: 1 }] })],
     ['a timestamp written as a string', JSON.stringify({ ...msg, logEvents: [{ id: '1', timestamp: '1', message: 'm' }] })],
+    ['a timestamp with a fraction', good.replace(/"timestamp":(\d+)/, '"timestamp":$1.5')],
+    ['an unknown number with a fraction', JSON.stringify({ ...msg, x: 1 }).replace('"x":1', '"x":1.25')],
     ['a timestamp with an exponent', good.replace(/"timestamp":(\d+)/, '"timestamp":$1e0')],
     ['a timestamp with a capital exponent', good.replace(/"timestamp":(\d+)/, '"timestamp":$1E0')],
     ['a timestamp of sixteen digits', good.replace(/"timestamp":\d+/, '"timestamp":1000000000000000')],
@@ -103,6 +112,34 @@ describe('scanDataMessage declines, so JSON.parse decides', () => {
     ['an escaped string that is not valid JSON', good.replace('"owner":"012345678901"', '"owner":"0123\\x"')],
     ['an escaped key cut short', '{"mess\\u0061ge'],
   ])('on %s', (_, text) => {
+    expect(scan(text)).toBeUndefined();
+  });
+
+  // Not JSON: taking these would turn a payload JSON.parse refuses (a dead letter) into records.
+  it.each([
+    ['a semicolon for a colon after a key', good.replace('"owner":', '"owner";')],
+    ['an envelope value with a letter for its opening quote', good.replace('"owner":"', '"owner":x')],
+    ['a raw tab inside a message', oneEvent.replace('"message":"m"', '"message":"a\tb"')],
+    ['a message that is one raw control character', oneEvent.replace('"message":"m"', '"message":"\u0001"')],
+    ['an unknown object whose key lacks its opening quote', JSON.stringify({ ...msg, x: 1 }).replace('"x":1', '"x":{a":1}')],
+  ])('on %s', (_, text) => {
+    expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
+    expect(scan(text)).toBeUndefined();
+  });
+
+  // extractedFields is stepped over by a fast loop for objects of strings
+  // written without white space; a broken one must still be refused.
+  it.each([
+    ['a comma and no field', '{,}'],
+    ['a key with no colon', '{"a""b"}'],
+    ['a key with no colon and a colon after its value', '{"a""b":}'],
+    ['a semicolon for a colon', '{"a";"b"}'],
+    ['a semicolon for a comma', '{"a":"b";"c":"d"}'],
+    ['a third string in a field', '{"a":"b""c"}'],
+    ['a key and a value without opening quotes', '{ab":cd"}'],
+  ])('on extractedFields with %s', (_, fields) => {
+    const text = oneEvent.replace('"message":"m"', `"message":"m","extractedFields":${fields}`);
+    expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
     expect(scan(text)).toBeUndefined();
   });
 });
