@@ -294,6 +294,22 @@ describe('deliver, the byte bound of a request', () => {
     expect(await sizes(one * 2 - 1)).toEqual([1, 1, 1]);
     expect(await sizes(1)).toEqual([1, 1, 1]);
   });
+
+  it('counts the bytes when the 3-bytes-a-character bound is over maxBytes, up to the window or the last item', async () => {
+    const batch = items(5);
+    const one = Buffer.byteLength(batch[0]!.lines);
+    expect(batch.every((i) => Buffer.byteLength(i.lines) === one)).toBe(true);
+    // All five fit in 5 x one bytes, though their bound is three times that.
+    const sizes = async (maxItems: number) => {
+      const transport = requestScript((_, count) => all(count, 201));
+      const result = await deliver(batch, { transport, ...within(2_000, quickPacer({ maxBytes: one * 5, maxItems })) });
+      expect(result.indexed).toBe(5);
+      return transport.sizes;
+    };
+
+    expect(await sizes(5000)).toEqual([5]);
+    expect(await sizes(3)).toEqual([3, 2]);
+  });
 });
 
 describe('BulkPacer, its documented defaults', () => {
