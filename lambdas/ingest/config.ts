@@ -6,7 +6,7 @@
 import { ConfigError } from '../../src/errors.js';
 import { parseFormatString, type FlowLogFormat } from '../../src/format/flow-log-schema.js';
 import { DEFAULTS, INDEX_RETENTION_DAYS_RANGE, INGEST_ENV } from '../../src/settings.js';
-import { wholeNumberWithin, type Env } from '../shared/env.js';
+import { positiveWholeNumber, wholeNumberWithin, type Env } from '../shared/env.js';
 import type { OpenSearchConnection } from '../shared/opensearch.js';
 
 export interface IngestConfig {
@@ -25,14 +25,6 @@ export interface IngestConfig {
   readonly bulkMaxBytes: number;
 }
 
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 /**
  * The region requests are signed for: the one in an Amazon OpenSearch Service
@@ -90,6 +82,6 @@ export function loadIngestConfig(env: Env): IngestConfig {
     // GEOIP_DATABASE replaces the country data only: the ASN data still comes from the bundle's folder.
     ...(env[INGEST_ENV.geoipDir] || env[INGEST_ENV.geoipDatabase] ? { geoipDir: env[INGEST_ENV.geoipDir] || DEFAULTS.geoipDir } : {}),
     ...(env[INGEST_ENV.geoipDatabase] ? { geoipDatabase: env[INGEST_ENV.geoipDatabase] } : {}),
-    bulkMaxBytes: positiveInt(env, INGEST_ENV.bulkMaxBytes, DEFAULTS.bulkMaxBytes),
+    bulkMaxBytes: positiveWholeNumber(env, INGEST_ENV.bulkMaxBytes, DEFAULTS.bulkMaxBytes),
   });
 }

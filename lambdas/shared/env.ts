@@ -22,10 +22,23 @@ export function required(env: Env, name: string, what: string): string {
 export function wholeNumberWithin(env: Env, name: string, fallback: number, range: { readonly min: number; readonly max: number }, unit?: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  // Decimal digits only: Number() would also take "0x10", "1e2" and " 7 ".
-  const n = /^-?\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  const n = wholeNumber(raw);
   if (!Number.isInteger(n) || n < range.min || n > range.max) {
     throw new ConfigError(`${name} must be a whole number${unit ? ` of ${unit}` : ''} from ${range.min} to ${range.max}, got "${raw}"`);
   }
   return n;
+}
+
+/** A whole number above 0 (a size, a count with no upper bound of its own), or `fallback` when unset or empty. */
+export function positiveWholeNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = wholeNumber(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** Decimal digits only, or NaN: Number() would also take "0x10", "1e2" and " 7 ". */
+function wholeNumber(raw: string): number {
+  return /^-?\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
 }
