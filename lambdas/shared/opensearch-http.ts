@@ -31,10 +31,8 @@ export interface HttpCall {
   /** Path, each segment already URI-encoded. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string | number>>;
-  /** A JSON value (sent as JSON), or the bytes to send as they are. */
+  /** A JSON value, sent as JSON. */
   readonly body?: unknown;
-  /** Content type of a Buffer body. @default application/json */
-  readonly contentType?: string;
   /** The request is abandoned after this many milliseconds, however the server behaves (slow, hung, trickling). */
   readonly timeoutMs: number;
 }
@@ -128,8 +126,7 @@ export class OpenSearchHttp implements OpenSearchRequester {
   }
 
   async request(call: HttpCall): Promise<HttpReply> {
-    const body = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(typeof call.body === 'string' ? call.body : JSON.stringify(call.body));
-    return this.#send(call, body, call.contentType ?? 'application/json');
+    return this.#send(call, call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body)), 'application/json');
   }
 
   /** The `_bulk` transport: each request's body encoded straight from the items' lines. */
