@@ -170,11 +170,3 @@ export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkIt
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
-
-/**
- * The `_bulk` body for items: action and document lines, each ending in a
- * newline. Joined once, so the body is one flat string however many items.
- */
-export function bulkBody(items: readonly BulkItem[]): string {
-  return items.map((item) => item.lines).join('');
-}

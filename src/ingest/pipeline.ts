@@ -6,8 +6,8 @@
  *
  * Memory is proportional to a slice, not to the payload: the payload's bytes
  * are held once (by the instance's {@link LazyPayloadDecoder}, reused), and a
- * slice's events, documents, request body and dead letters die before the
- * next slice is made.
+ * slice's events, documents and dead letters die once it is delivered, while
+ * the slice after it is being planned: at most two slices are alive.
  */
 import { planBulk, type BulkPlan, type DeadLetter } from './bulk.js';
 import type { LazyPayloadDecoder, LazyDataMessage } from './decode.js';

@@ -2,7 +2,7 @@
  * In-memory stand-ins for the I/O ports of the core: a `_bulk` transport
  * scripted per item, a dead-letter sink, and the index `_meta` lookup.
  */
-import type { DeadLetter } from '../../src/ingest/bulk.js';
+import type { BulkItem, DeadLetter } from '../../src/ingest/bulk.js';
 import type { DeadLetterSink } from '../../src/ingest/dead-letters.js';
 import type { BulkItemResponse, BulkTransport } from '../../src/ingest/deliver.js';
 import { DEFAULT_FORMAT } from '../../src/format/flow-log-schema.js';
@@ -12,6 +12,11 @@ import { BulkPacer } from '../../src/ingest/deliver.js';
 import { IndexIdSchemes, type IndexMetaAnswer, type IndexMetaSource } from '../../src/ingest/index-id-schemes.js';
 import { DailyIndexNamer } from '../../src/ingest/index-name.js';
 import type { IngestDeps } from '../../src/ingest/pipeline.js';
+
+/** The `_bulk` body of items, as a transport puts it on the wire: their lines, one after the other. */
+export function bulkBody(items: readonly BulkItem[]): string {
+  return items.map((item) => item.lines).join('');
+}
 
 /** A transport that answers each item by asking `answer(id, attempt)`, and records what it saw. */
 export function scriptedTransport(answer: (id: string, attempt: number) => BulkItemResponse | Error): BulkTransport & { requests: string[][]; indexed: Map<string, number> } {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bulkBody, chunkItems, planBulk } from '../../../src/ingest/bulk.js';
+import { chunkItems, planBulk } from '../../../src/ingest/bulk.js';
+import { bulkBody } from '../../helpers/fakes.js';
 import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { RecordParser } from '../../../src/format/parse.js';
