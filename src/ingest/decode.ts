@@ -93,9 +93,7 @@ function inflate(data: unknown, maxBytes: number): Buffer {
     throw new DecodeError('base64', `awslogs.data is not valid base64 (${data.length} characters)`);
   }
   try {
-    // Output grows a chunk at a time: 256 KiB chunks take a 5 MB payload in
-    // 20 steps instead of 320, some 20% faster than the 16 KiB default.
-    return gunzipSync(zipped, { maxOutputLength: maxBytes, chunkSize: 256 * 1024 });
+    return gunzipSync(zipped, { maxOutputLength: maxBytes, chunkSize: outputChunkSize(zipped, maxBytes) });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || code === 'ERR_OUT_OF_RANGE') {
@@ -103,6 +101,26 @@ function inflate(data: unknown, maxBytes: number): Buffer {
     }
     throw new DecodeError('gzip', `awslogs.data is not gzip data: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** Chunks of 256 KiB take a 5 MB payload in 20 steps instead of 320, some 20% faster than zlib's 16 KiB. */
+const MIN_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * The output chunk for inflating `zipped`: one chunk for the whole payload
+ * when its gzip trailer tells the size (ISIZE, the input size modulo 2^32,
+ * RFC 1952 section 2.3.1), so the output is not built in pieces and then
+ * copied once more into one buffer. The trailer is only a hint: a wrong one
+ * costs speed, never correctness, as zlib grows the output by chunks all the
+ * same, up to `maxBytes`. One byte more than the size, so that the output
+ * does not fill the chunk and make zlib allocate another for nothing.
+ */
+function outputChunkSize(zipped: Buffer, maxBytes: number): number {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a payload too short for a trailer fails in gunzip whatever the chunk size
+  if (zipped.length < 18) return MIN_CHUNK_BYTES;
+  const size = zipped.readUInt32LE(zipped.length - 4);
+  // Stryker disable next-line ArithmeticOperator,MethodExpression: the chunk size changes how the output is built, not what it holds
+  return Math.min(Math.max(size + 1, MIN_CHUNK_BYTES), maxBytes + 1);
 }
 
 /** The slow path, for what the scanner does not take: JSON.parse, then a shape check. */

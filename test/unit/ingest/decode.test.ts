@@ -48,6 +48,41 @@ describe('decodeEvent', () => {
     expect(stageOf(() => decodePayload(bomb, 1024 * 1024))).toBe('size');
   });
 
+  // The gzip trailer's size field (ISIZE, RFC 1952 2.3.1) sizes the output buffer, but only as a hint.
+  describe('gzip trailer', () => {
+    const msg = dataMessage(Array.from({ length: 50 }, (_, i) => defaultRecord({ bytes: i })));
+    const gz = gzipSync(Buffer.from(JSON.stringify(msg)));
+    const withSize = (size: number): string => {
+      const copy = Buffer.from(gz);
+      copy.writeUInt32LE(size, copy.length - 4);
+      return copy.toString('base64');
+    };
+
+    it('decodes a payload of two gzip members, whose trailer tells only the last one\'s size', () => {
+      const text = Buffer.from(JSON.stringify(msg));
+      const twoMembers = Buffer.concat([gzipSync(text.subarray(0, 1000)), gzipSync(text.subarray(1000))]);
+      expect(twoMembers.readUInt32LE(twoMembers.length - 4)).toBe(text.length - 1000);
+      expect(decodePayload(twoMembers.toString('base64'))).toEqual(msg);
+      const lazy = new LazyPayloadDecoder().decodePayload(twoMembers.toString('base64'));
+      if (lazy.messageType !== 'DATA_MESSAGE') throw new Error('expected a DATA_MESSAGE');
+      expect(wholeMessage(lazy)).toEqual(msg);
+    });
+
+    it('names a payload whose trailer lies about its size as not gzip, whether the lie is small or beyond the limit', () => {
+      for (const size of [0, 1, 0xffffffff, 1024 * 1024 + 1]) {
+        expect(stageOf(() => decodePayload(withSize(size), 1024 * 1024))).toBe('gzip');
+        expect(stageOf(() => new LazyPayloadDecoder(1024 * 1024).decodePayload(withSize(size)))).toBe('gzip');
+      }
+    });
+
+    it('still stops a bomb at the limit when its trailer tells the true size', () => {
+      const bomb = gzipSync(Buffer.alloc(2 * 1024 * 1024 + 7, 32));
+      expect(bomb.readUInt32LE(bomb.length - 4)).toBe(2 * 1024 * 1024 + 7);
+      expect(stageOf(() => decodePayload(bomb.toString('base64'), 2 * 1024 * 1024 + 6))).toBe('size');
+      expect(stageOf(() => decodePayload(bomb.toString('base64'), 2 * 1024 * 1024 + 7))).toBe('json');
+    });
+  });
+
   it('rejects an event without awslogs, and an unknown message type', () => {
     expect(stageOf(() => decodeEvent({ Records: [] }))).toBe('event');
     expect(stageOf(() => decodeEvent(subscriptionEvent({ messageType: 'OTHER' })))).toBe('payload');
