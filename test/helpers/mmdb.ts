@@ -5,39 +5,54 @@
  * (28 and 32 as the spec's "Search Tree Section" lays them out).
  */
 
-export type MmdbValue = string | number | bigint | readonly MmdbValue[] | { readonly [key: string]: MmdbValue };
+export type MmdbValue = string | number | bigint | Buffer | readonly MmdbValue[] | { readonly [key: string]: MmdbValue };
 
 function control(type: number, size: number): Buffer {
   const extended = type > 7;
-  const first = ((extended ? 0 : type) << 5) | (size < 29 ? size : 29);
-  const bytes = [first];
+  // Sizes past 28 follow in 1, 2 or 3 bytes, counted from 29, 285 and 65,821.
+  const marker = size < 29 ? size : size < 285 ? 29 : size < 65_821 ? 30 : 31;
+  const bytes = [((extended ? 0 : type) << 5) | marker];
   if (extended) bytes.push(type - 7);
-  if (size >= 29) bytes.push(size - 29);
+  if (marker === 29) bytes.push(size - 29);
+  if (marker === 30) bytes.push((size - 285) >>> 8, (size - 285) & 0xff);
+  if (marker === 31) bytes.push((size - 65_821) >>> 16, ((size - 65_821) >>> 8) & 0xff, (size - 65_821) & 0xff);
   return Buffer.from(bytes);
 }
 
-function encode(v: MmdbValue): Buffer {
+/** The data-section bytes of one value, in pieces (a big `Buffer` value is copied once, into the file). */
+function pieces(v: MmdbValue): Buffer[] {
   if (typeof v === 'string') {
     const b = Buffer.from(v, 'utf8');
-    return Buffer.concat([control(2, b.length), b]);
+    return [control(2, b.length), b];
   }
+  if (Buffer.isBuffer(v)) return [control(4, v.length), v];
   if (typeof v === 'bigint') {
     const b = Buffer.alloc(8);
     b.writeBigUInt64BE(v);
-    return Buffer.concat([control(9, 8), b]);
+    return [control(9, 8), b];
   }
   if (typeof v === 'number') {
     const b = Buffer.alloc(Number.isInteger(v) && v >= 0 ? 4 : 8);
     if (b.length === 4) {
       b.writeUInt32BE(v);
-      return Buffer.concat([control(6, 4), b]);
+      return [control(6, 4), b];
     }
     b.writeDoubleBE(v);
-    return Buffer.concat([control(3, 8), b]);
+    return [control(3, 8), b];
   }
-  if (Array.isArray(v)) return Buffer.concat([control(11, v.length), ...v.map(encode)]);
+  if (Array.isArray(v)) return [control(11, v.length), ...v.flatMap(pieces)];
   const entries = Object.entries(v as { readonly [key: string]: MmdbValue });
-  return Buffer.concat([control(7, entries.length), ...entries.flatMap(([k, x]) => [encode(k), encode(x)])]);
+  return [control(7, entries.length), ...entries.flatMap(([k, x]) => [...pieces(k), ...pieces(x)])];
+}
+
+/** The data-section bytes of one value. */
+function encode(v: MmdbValue): Buffer {
+  return Buffer.concat(pieces(v));
+}
+
+/** How many data-section bytes one value takes. */
+export function encodedLength(v: MmdbValue): number {
+  return pieces(v).reduce((n, b) => n + b.length, 0);
 }
 
 export interface TestNetwork {
@@ -66,8 +81,9 @@ export function writeMmdb(databaseType: string, networks: readonly TestNetwork[]
       }
     }
   });
-  const data = networks.map(({ record }) => encode(record));
-  const offsets = data.map((_, i) => data.slice(0, i).reduce((n, b) => n + b.length, 0));
+  const data = networks.map(({ record }) => pieces(record));
+  const lengths = data.map((parts) => parts.reduce((n, b) => n + b.length, 0));
+  const offsets = lengths.map((_, i) => lengths.slice(0, i).reduce((n, l) => n + l, 0));
   const nodeCount = nodes.length;
   const nodeBytes = recordSize / 4;
   const tree = Buffer.alloc(nodeCount * nodeBytes);
@@ -97,6 +113,6 @@ export function writeMmdb(databaseType: string, networks: readonly TestNetwork[]
     build_epoch: 1_700_000_000n,
     description: { en: 'test database' },
   });
-  return Buffer.concat([tree, Buffer.alloc(16), ...data, Buffer.from('abcdef4d61784d696e642e636f6d', 'hex'), metadata]);
+  return Buffer.concat([tree, Buffer.alloc(16), ...data.flat(), Buffer.from('abcdef4d61784d696e642e636f6d', 'hex'), metadata]);
 }
 
