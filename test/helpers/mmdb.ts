@@ -56,21 +56,37 @@ export function encodedLength(v: MmdbValue): number {
 }
 
 export interface TestNetwork {
-  readonly network: string; // a.b.c.d/len
+  readonly network: string; // a.b.c.d/len, or an IPv6 network (in an IPv6 tree only)
   readonly record: MmdbValue;
 }
 
-export function writeMmdb(databaseType: string, networks: readonly TestNetwork[], recordSize: 24 | 28 | 32 = 24): Buffer {
+/** An IPv6 address as 128 bits (`::` expanded; no embedded dotted quad). */
+function ipv6Bits(ip: string): bigint {
+  const [head, tail] = ip.includes('::') ? (ip.split('::') as [string, string]) : [ip, undefined];
+  const front = head === '' ? [] : head.split(':');
+  const back = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
+  return groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/**
+ * A database of `networks`. An IPv6 tree (`ipVersion` 6) holds IPv4 networks
+ * under ::/96, as the spec's "IPv4 addresses in an IPv6 tree" says.
+ */
+export function writeMmdb(databaseType: string, networks: readonly TestNetwork[], recordSize: 24 | 28 | 32 = 24, ipVersion: 4 | 6 = 4): Buffer {
   // Trie: child is a node index, a data index (as { data }), or empty.
   type Child = number | { data: number } | undefined;
   const nodes: [Child, Child][] = [[undefined, undefined]];
+  const width = ipVersion === 6 ? 128 : 32;
   networks.forEach(({ network }, dataIndex) => {
-    const [ip, len] = network.split('/') as [string, string];
-    const addr = ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+    const [ip, prefix] = network.split('/') as [string, string];
+    const v6 = ip.includes(':');
+    const addr = v6 ? ipv6Bits(ip) : BigInt(ip.split('.').reduce((a, o) => a * 256 + Number(o), 0));
+    const len = Number(prefix) + (v6 ? 0 : width - 32);
     let node = 0;
-    for (let depth = 0; depth < Number(len); depth++) {
-      const bit = Math.floor(addr / 2 ** (31 - depth)) % 2;
-      if (depth === Number(len) - 1) nodes[node]![bit] = { data: dataIndex };
+    for (let depth = 0; depth < len; depth++) {
+      const bit = Number((addr >> BigInt(width - 1 - depth)) & 1n);
+      if (depth === len - 1) nodes[node]![bit] = { data: dataIndex };
       else {
         let next = nodes[node]![bit];
         if (typeof next !== 'number') {
@@ -105,7 +121,7 @@ export function writeMmdb(databaseType: string, networks: readonly TestNetwork[]
   const metadata = encode({
     node_count: nodeCount,
     record_size: recordSize,
-    ip_version: 4,
+    ip_version: ipVersion,
     database_type: databaseType,
     languages: ['en'],
     binary_format_major_version: 2,

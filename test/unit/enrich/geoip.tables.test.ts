@@ -383,3 +383,22 @@ describe('createGeoLookup, a 28-bit database whose records lie past 16 MiB of da
     expect(['1.1.1.0', '1.1.1.3', '2.2.2.0', '2.2.2.2'].map((ip) => geo.lookup(ip))).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
+
+describe('createGeoLookup, an IPv6 user database', () => {
+  // 2a00:1::/32 and 9.0.x.x lie in no AS range of V6 and V4: what a lookup gives comes from the database alone.
+  const networks: TestNetwork[] = [
+    { network: '2a00:1:0:0:1:2::/96', record: { country: { iso_code: 'NL' } } },
+    { network: '2a00:1:0:0:2::/80', record: { country: { iso_code: 'BE' } } },
+    { network: '2a00:1:0:0:1:4:3:4/128', record: { country: { iso_code: 'LU' } } },
+    { network: '9.0.1.0/24', record: { country: { iso_code: 'DE' } } },
+  ];
+
+  it.each([24, 28, 32] as const)('follows every 32-bit word of an address to networks longer than /64, and IPv4 under ::/96, with %i-bit records', (recordSize) => {
+    const db = writeMmdb('GeoLite2-Country', networks, recordSize, 6);
+    const geo = createGeoLookup({ ...files(), database: { path: '/data/GeoLite2-Country.mmdb', bytes: () => db } }, { cacheSize: 0 });
+    const country = (ip: string) => geo.lookup(ip)?.country;
+
+    expect(['2a00:1::1:2:0:1', '2a00:1::1:2:ffff:ffff', '2a00:1::2:5:6:7', '2a00:1::1:4:3:4', '9.0.1.7'].map(country)).toEqual(['NL', 'NL', 'BE', 'LU', 'DE']);
+    expect(['2a00:1::1:3:0:0', '2a00:1::1:4:3:5', '2a00:1::3:0:0:0', '2a00:2::1:2:0:1', '9.0.2.7'].map(country)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});
