@@ -45,14 +45,22 @@ export function scanCompact(text: string): BulkItemResponse[] | undefined {
     // {"<action>":{"status":<digits>}}
     if (text.charCodeAt(i) !== 123 /* { */ || text.charCodeAt(i + 1) !== 34 /* " */) return undefined;
     let j = i + 2;
-    // An action name is a few lowercase letters (index, create, update, delete).
-    while (j < text.length && text.charCodeAt(j) >= 97 && text.charCodeAt(j) <= 122) j++;
-    if (j === i + 2 || !text.startsWith(STATUS, j)) return undefined;
+    // An action name is a few lowercase letters (index, create, update, delete): the
+    // scan stops at any other character and leaves the answer to JSON.parse, which
+    // reads any name the same. Past the end charCodeAt is NaN, which fails the test.
+    while (
+      text.charCodeAt(j) >= 97 &&
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: no action name has a character past z; a name with one is left to JSON.parse, same answer
+      text.charCodeAt(j) <= 122
+    )
+      j++;
+    if (!text.startsWith(STATUS, j)) return undefined;
     j += STATUS.length;
     const start = j;
     let status = 0;
-    while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) status = status * 10 + (text.charCodeAt(j++) - 48);
-    // An HTTP status is three digits, without a leading zero.
+    while (text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) status = status * 10 + (text.charCodeAt(j++) - 48);
+    // An HTTP status is three digits, without a leading zero (which JSON refuses);
+    // longer digit runs are left to JSON.parse, whose rounding the sum above lacks.
     if (j - start !== 3 || text.charCodeAt(start) === 48) return undefined;
     if (text.charCodeAt(j) !== 125 || text.charCodeAt(j + 1) !== 125) return undefined;
     out.push({ status });

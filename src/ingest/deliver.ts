@@ -260,10 +260,10 @@ export async function deliver(items: readonly BulkItem[], options: DeliveryOptio
 
 /** Knobs of {@link retryWithinDeadline}. */
 export interface RetryOptions {
-  /** First pause. @default 200 */
-  readonly minDelayMs?: number;
-  /** Longest pause. @default 8000 */
-  readonly maxDelayMs?: number;
+  /** First pause; `undefined` takes the default. @default 200 */
+  readonly minDelayMs?: number | undefined;
+  /** Longest pause; `undefined` takes the default. @default 8000 */
+  readonly maxDelayMs?: number | undefined;
   /** What is being done, for the error. */
   readonly what: string;
 }

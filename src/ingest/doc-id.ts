@@ -26,8 +26,8 @@ export const CURRENT_DOC_ID_SCHEME: DocIdScheme = 2;
 /** The key under the index mapping's `_meta` that names the scheme of the index's ids. */
 export const DOC_ID_SCHEME_META_KEY = 'doc_id_scheme';
 
-/** Every scheme this release can write. */
-const KNOWN_SCHEMES: readonly number[] = [1, 2];
+/** Every scheme this release can write (`includes` compares with `===`: the string "2" is none of them). */
+const KNOWN_SCHEMES: readonly unknown[] = [1, 2];
 
 /**
  * The scheme an existing index declares in its mapping's `_meta`: none (an
@@ -38,7 +38,7 @@ const KNOWN_SCHEMES: readonly number[] = [1, 2];
 export function schemeOfMeta(meta: unknown): DocIdScheme | undefined {
   const value = (meta as Record<string, unknown> | null | undefined)?.[DOC_ID_SCHEME_META_KEY];
   if (value === undefined) return LEGACY_DOC_ID_SCHEME;
-  return typeof value === 'number' && KNOWN_SCHEMES.includes(value) ? (value as DocIdScheme) : undefined;
+  return KNOWN_SCHEMES.includes(value) ? (value as DocIdScheme) : undefined;
 }
 
 /**

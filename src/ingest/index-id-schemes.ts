@@ -65,17 +65,23 @@ export class IndexIdSchemes {
   async learn(indices: Iterable<string>, deadline: Deadline): Promise<void> {
     const lookups = [...new Set(indices)].filter((index) => !this.known.has(index)).map((index) => this.lookup(index, deadline));
     // A lookup another invocation started runs to its own deadline: wait no longer than ours.
-    if (lookups.length > 0) await withinMs(Promise.all(lookups), deadline(), 'the index id-scheme lookup');
+    // With nothing to look up the race is won at once (and the pipeline asks only for indices it does not know).
+    await withinMs(Promise.all(lookups), deadline(), 'the index id-scheme lookup');
   }
 
   private lookup(index: string, deadline: Deadline): Promise<DocIdScheme> {
     let p = this.pending.get(index);
     if (!p) {
-      p = retryWithinDeadline((timeoutMs) => this.source.indexMeta(index, { timeoutMs }), deadline, { ...this.delays(), what: `read the id scheme of ${index}` })
+      p = retryWithinDeadline((timeoutMs) => this.source.indexMeta(index, { timeoutMs }), deadline, {
+        minDelayMs: this.options.minDelayMs,
+        maxDelayMs: this.options.maxDelayMs,
+        what: `read the id scheme of ${index}`,
+      })
         .then((answer) => {
           const scheme = answer.exists ? schemeOfMeta(answer.meta) : CURRENT_DOC_ID_SCHEME;
           if (scheme === undefined) {
-            const declared = JSON.stringify((answer as { meta?: Record<string, unknown> }).meta?.[DOC_ID_SCHEME_META_KEY]);
+            // schemeOfMeta found a value under the key, so the index exists and its meta is an object.
+            const declared = JSON.stringify((answer as { meta: Record<string, unknown> }).meta[DOC_ID_SCHEME_META_KEY]);
             throw new DeliveryError(`index ${index} declares document id scheme ${declared}, which this release cannot write; ingest it with the release that created the index`, 0);
           }
           this.remember(index, scheme);
@@ -90,10 +96,5 @@ export class IndexIdSchemes {
   private remember(index: string, scheme: DocIdScheme): void {
     if (this.known.size >= this.maxIndices) this.known.delete(this.known.keys().next().value!);
     this.known.set(index, scheme);
-  }
-
-  private delays(): { minDelayMs?: number; maxDelayMs?: number } {
-    const { minDelayMs, maxDelayMs } = this.options;
-    return { ...(minDelayMs !== undefined ? { minDelayMs } : {}), ...(maxDelayMs !== undefined ? { maxDelayMs } : {}) };
   }
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createGeoLookup, GEO_BUILD_FILES, type GeoInfo } from '../../../src/enrich/geoip.js';
 import { GeoDataError } from '../../../src/errors.js';
 import { geoData, misaligned, orgTable, v4Table, v6Table } from '../../helpers/geo-tables.js';
-import { writeMmdb, type TestNetwork } from '../../helpers/mmdb.js';
+import { encodedLength, writeMmdb, type MmdbValue, type TestNetwork } from '../../helpers/mmdb.js';
 
 // AS list: index -> number and organisation (documentation ASNs of RFC 5398, and two well-known ones).
 const ORGS = [
@@ -341,5 +341,64 @@ describe('createGeoLookup, the records of a user database', () => {
     // An IPv4 database knows no IPv6 address, even one whose first 32 bits spell 42.0.0.0.
     expect(geo.lookup('42.0.0.1')).toEqual(place('KR', undefined, undefined));
     expect(geo.lookup('2a00::1')).toBeUndefined();
+  });
+});
+
+describe('createGeoLookup, a 28-bit database whose records lie past 16 MiB of data (as in GeoLite2-City)', () => {
+  /** A record of exactly `bytes` encoded bytes, to move the records after it: a map (1 byte), its key "p" (2), then bytes with their control bytes. */
+  function padding(bytes: number): MmdbValue {
+    const content = (controlBytes: number) => bytes - 3 - controlBytes;
+    // A size is in the control byte below 29, then in 1, 2 or 3 more bytes below 285, 65,821 and beyond.
+    const controlBytes = [1, 2, 3, 4].find((c) => content(c) < [29, 285, 65_821, Infinity][c - 1]! && content(c) >= [0, 29, 285, 65_821][c - 1]!)!;
+    return { p: Buffer.alloc(content(controlBytes)) };
+  }
+
+  it('finds networks whose record needs the top 4 bits of its 28-bit value, read from the left and the right record', () => {
+    // A record's value is node count + 16 + its data offset. Past 2^24 only the top 4 bits
+    // (the middle byte's nibbles) tell records apart from tree nodes and from each other:
+    // A (1.1.1.2, a left record) is 2^24 + node count, B (1.1.1.1, a right record) just below,
+    // C (2.2.2.1, a right record) 2^24 + 2^16 + B's low 16 bits. The paddings take /1 and /2
+    // networks, which add no tree node.
+    const B = { country: { iso_code: 'AU' } };
+    const A = { country: { iso_code: 'NZ' } };
+    const C = { country: { iso_code: 'JP' } };
+    const layout = (pad1: MmdbValue, pad2: MmdbValue): TestNetwork[] => [
+      { network: '128.0.0.0/1', record: pad1 },
+      { network: '1.1.1.1/32', record: B },
+      { network: '1.1.1.2/32', record: A },
+      { network: '64.0.0.0/2', record: pad2 },
+      { network: '2.2.2.1/32', record: C },
+    ];
+    const nodeCount = new Reader<Record<string, unknown>>(writeMmdb('GeoLite2-City', layout({}, {}), 28)).metadata.nodeCount;
+    const offsetA = 2 ** 24 - 16;
+    const offsetB = offsetA - encodedLength(B);
+    const valueB = nodeCount + 16 + offsetB;
+    const offsetC = 2 ** 24 + 2 ** 16 + (valueB & 0xffff) - nodeCount - 16;
+    const db = writeMmdb('GeoLite2-City', layout(padding(offsetB), padding(offsetC - offsetA - encodedLength(A))), 28);
+    const geo = createGeoLookup({ ...files(), database: { path: '/data/GeoLite2-City.mmdb', bytes: () => db } }, { cacheSize: 0 });
+    const country = (ip: string) => geo.lookup(ip)?.country;
+
+    expect([valueB < 2 ** 24 + nodeCount, valueB >= 2 ** 24, db.length > offsetC + nodeCount * 7]).toEqual([true, true, true]);
+    expect(['1.1.1.1', '1.1.1.2', '2.2.2.1'].map(country)).toEqual(['AU', 'NZ', 'JP']);
+    expect(['1.1.1.0', '1.1.1.3', '2.2.2.0', '2.2.2.2'].map((ip) => geo.lookup(ip))).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('createGeoLookup, an IPv6 user database', () => {
+  // 2a00:1::/32 and 9.0.x.x lie in no AS range of V6 and V4: what a lookup gives comes from the database alone.
+  const networks: TestNetwork[] = [
+    { network: '2a00:1:0:0:1:2::/96', record: { country: { iso_code: 'NL' } } },
+    { network: '2a00:1:0:0:2::/80', record: { country: { iso_code: 'BE' } } },
+    { network: '2a00:1:0:0:1:4:3:4/128', record: { country: { iso_code: 'LU' } } },
+    { network: '9.0.1.0/24', record: { country: { iso_code: 'DE' } } },
+  ];
+
+  it.each([24, 28, 32] as const)('follows every 32-bit word of an address to networks longer than /64, and IPv4 under ::/96, with %i-bit records', (recordSize) => {
+    const db = writeMmdb('GeoLite2-Country', networks, recordSize, 6);
+    const geo = createGeoLookup({ ...files(), database: { path: '/data/GeoLite2-Country.mmdb', bytes: () => db } }, { cacheSize: 0 });
+    const country = (ip: string) => geo.lookup(ip)?.country;
+
+    expect(['2a00:1::1:2:0:1', '2a00:1::1:2:ffff:ffff', '2a00:1::2:5:6:7', '2a00:1::1:4:3:4', '9.0.1.7'].map(country)).toEqual(['NL', 'NL', 'BE', 'LU', 'DE']);
+    expect(['2a00:1::1:3:0:0', '2a00:1::1:4:3:5', '2a00:1::3:0:0:0', '2a00:2::1:2:0:1', '9.0.2.7'].map(country)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });

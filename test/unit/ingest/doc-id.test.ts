@@ -49,6 +49,8 @@ describe('schemeOfMeta', () => {
     expect(schemeOfMeta({ doc_id_scheme: 3 })).toBeUndefined();
     expect(schemeOfMeta({ doc_id_scheme: '2' })).toBeUndefined();
     expect(schemeOfMeta({ doc_id_scheme: null })).toBeUndefined();
+    expect(schemeOfMeta({ doc_id_scheme: [2] })).toBeUndefined();
+    expect(schemeOfMeta({ doc_id_scheme: true })).toBeUndefined();
   });
 
   it('names scheme 2 current and scheme 1 legacy', () => {

@@ -104,4 +104,11 @@ describe('indexLayout', () => {
     expect(version).toBeGreaterThanOrEqual(0);
     expect(version).toBeLessThan(2 ** 31);
   });
+
+  it('gives each retention its own version, so a changed retention is installed again', () => {
+    const versions = Array.from({ length: 60 }, (_, i) => indexLayout('vpcflowlogs', i + 1).version);
+
+    expect(versions.filter((v) => !Number.isInteger(v) || v < 0 || v >= 2 ** 31)).toEqual([]);
+    expect(new Set(versions).size).toBe(60);
+  });
 });

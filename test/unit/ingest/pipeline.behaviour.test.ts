@@ -81,6 +81,17 @@ describe('ingestEvent, the summary', () => {
     expect(sink.all()).toEqual([{ stage: 'decode', reason: 'event: awslogs.data is missing or not a string' }]);
   });
 
+  it('dead-letters an event that is not an object (null, a string) with the reason only, without throwing', async () => {
+    for (const event of [null, '{"awslogs":{}}']) {
+      const { d, sink } = deps();
+
+      const s = await ingestEvent(event, d);
+
+      expect(s, String(event)).toMatchObject({ messageType: 'UNDECODABLE', deadLettered: 1 });
+      expect(sink.all().map((l) => Object.keys(l).sort()), String(event)).toEqual([['reason', 'stage']]);
+    }
+  });
+
   it('keeps the time of an undecodable payload that has one in its dead letter', async () => {
     const { d, sink } = deps();
     const event = subscriptionEvent({ messageType: 'DATA_MESSAGE', logGroup: '/vpc/flow-logs', logStream: 's', logEvents: [{ id: '1', timestamp: 1795824061000, message: 'x' }] });
