@@ -150,23 +150,3 @@ export function planBulk(msg: DataMessage, { parser, namer, idScheme = currentSc
   }
   return { items, deadLetters, unknownSchemes: action.unknown };
 }
-
-/** Groups items into `_bulk` bodies of at most `maxBytes` each (an item larger than the bound travels alone). */
-export function chunkItems(items: readonly BulkItem[], maxBytes: number): BulkItem[][] {
-  const chunks: BulkItem[][] = [];
-  let current: BulkItem[] = [];
-  let size = 0;
-  for (const item of items) {
-    // Stryker disable next-line StringLiteral: utf8 is Buffer.byteLength's default encoding
-    const n = Buffer.byteLength(item.lines, 'utf8');
-    if (current.length > 0 && size + n > maxBytes) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(item);
-    size += n;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}

@@ -4,7 +4,7 @@
  * bound of a body. Complements bulk.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { chunkItems, planBulk } from '../../../src/ingest/bulk.js';
+import { planBulk } from '../../../src/ingest/bulk.js';
 import { bulkBody } from '../../helpers/fakes.js';
 import { DEFAULT_FORMAT, parseFormatString } from '../../../src/format/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
@@ -98,30 +98,6 @@ describe('planBulk, a format without ${start}', () => {
   });
 });
 
-describe('chunkItems, the byte bound', () => {
-  const items = planBulk(dataMessage([defaultRecord(), defaultRecord(), defaultRecord()]), opts).items;
-  const one = Buffer.byteLength(items[0]!.lines);
-
-  it('fills a body up to exactly maxBytes', () => {
-    expect(chunkItems(items, one * 2).map((c) => c.length)).toEqual([2, 1]);
-    expect(chunkItems(items, one * 2 - 1).map((c) => c.length)).toEqual([1, 1, 1]);
-  });
-
-  it('counts bytes, not characters, for non-ASCII records', () => {
-    // A custom-format record whose string field holds a 2-byte character.
-    const parser = new RecordParser(parseFormatString('${version} ${action}'));
-    const wide = planBulk(dataMessage(['2 ACCEPTé', '2 ACCEPTé']), { parser, namer: new DailyIndexNamer('x') }).items;
-    const chars = wide[0]!.lines.length;
-
-    expect(Buffer.byteLength(wide[0]!.lines)).toBe(chars + 1);
-    expect(chunkItems(wide, chars * 2).map((c) => c.length)).toEqual([1, 1]);
-  });
-
-  it('makes no body for no items', () => {
-    expect(chunkItems([], 100)).toEqual([]);
-    expect(bulkBody([])).toBe('');
-  });
-});
 
 describe('planBulk, payloads that held bytes not UTF-8', () => {
   const parser = new RecordParser(parseFormatString('${action} ${version}'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkItems, planBulk } from '../../../src/ingest/bulk.js';
+import { planBulk } from '../../../src/ingest/bulk.js';
 import { bulkBody } from '../../helpers/fakes.js';
 import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
@@ -58,21 +58,5 @@ describe('planBulk', () => {
     expect(JSON.parse(action!)).toEqual({ index: { _index: 'vpcflowlogs-2026.11.28', _id: item!.id } });
     expect(JSON.parse(source!)).toMatchObject({ bytes: 8400 });
     expect(end).toBe('');
-  });
-});
-
-describe('chunkItems', () => {
-  it('bounds each body by bytes and keeps every item once, in order', () => {
-    const items = planBulk(dataMessage(Array.from({ length: 50 }, () => defaultRecord())), opts).items;
-    const size = bulkBody([items[0]!]).length;
-    const chunks = chunkItems(items, size * 7 + 1);
-    expect(chunks.map((c) => c.length)).toEqual([7, 7, 7, 7, 7, 7, 7, 1]);
-    expect(chunks.flat()).toEqual(items);
-    for (const c of chunks) expect(Buffer.byteLength(bulkBody(c))).toBeLessThanOrEqual(size * 7 + 1);
-  });
-
-  it('sends an item larger than the bound alone', () => {
-    const items = planBulk(dataMessage([defaultRecord(), defaultRecord()]), opts).items;
-    expect(chunkItems(items, 10).map((c) => c.length)).toEqual([1, 1]);
   });
 });

@@ -20,7 +20,7 @@ import {
   type RequestOptions,
 } from '../../../src/ingest/deliver.js';
 import { DeliveryError } from '../../../src/errors.js';
-import { DEFAULT_FORMAT } from '../../../src/format/flow-log-schema.js';
+import { DEFAULT_FORMAT, parseFormatString } from '../../../src/format/flow-log-schema.js';
 import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { RecordParser } from '../../../src/format/parse.js';
 import { dataMessage, defaultRecord } from '../../helpers/events.js';
@@ -309,6 +309,22 @@ describe('deliver, the byte bound of a request', () => {
 
     expect(await sizes(5000)).toEqual([5]);
     expect(await sizes(3)).toEqual([3, 2]);
+  });
+
+  it('counts bytes, not characters, for non-ASCII records', async () => {
+    // A custom-format record whose string field holds a 2-byte character.
+    const parser = new RecordParser(parseFormatString('${version} ${action}'));
+    const wide = planBulk(dataMessage(['2 ACCEPT\u00e9', '2 ACCEPT\u00e9']), { parser, namer: new DailyIndexNamer('x') }).items;
+    const chars = wide[0]!.lines.length;
+    expect(Buffer.byteLength(wide[0]!.lines)).toBe(chars + 1);
+    const sizes = async (maxBytes: number) => {
+      const transport = requestScript((_, count) => all(count, 201));
+      await deliver(wide, { transport, ...within(2_000, quickPacer({ maxBytes })) });
+      return transport.sizes;
+    };
+
+    expect(await sizes(chars * 2)).toEqual([1, 1]);
+    expect(await sizes(chars * 2 + 2)).toEqual([2]);
   });
 });
 
