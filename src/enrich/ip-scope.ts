@@ -86,16 +86,19 @@ const C_F = 102;
 function parseV4(s: string, i: number, end: number): number {
   let value = 0;
   for (let part = 0; ; part++) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at i === end the character there (NaN past the string, or the zone's '%') is no digit: the octet or the part count refuses it below
     if (i >= end) return -1;
     let octet = s.charCodeAt(i) - C_0;
     if (octet < 0 || octet > 9) return -1;
     i++;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at i === end the character there (NaN past the string, or the zone's '%') is no digit, so nothing more is read
     if (i < end) {
       let d = s.charCodeAt(i) - C_0;
       if (d >= 0 && d <= 9) {
         if (octet === 0) return -1;
         octet = octet * 10 + d;
         i++;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: at i === end the character there (NaN past the string, or the zone's '%') is no digit, so nothing more is read
         if (i < end) {
           d = s.charCodeAt(i) - C_0;
           if (d >= 0 && d <= 9) {
@@ -108,7 +111,9 @@ function parseV4(s: string, i: number, end: number): number {
     }
     value = value * 256 + octet;
     if (part === 3) return i === end ? value : -1;
-    if (i >= end || s.charCodeAt(i) !== C_DOT) return -1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at i === end the character there (NaN past the string, or the zone's '%') is no dot: refused on the next line
+    if (i >= end) return -1;
+    if (s.charCodeAt(i) !== C_DOT) return -1;
     i++;
   }
 }
@@ -141,7 +146,7 @@ function parseV6(s: string, out: Uint32Array): boolean {
   let n = 0; // groups written
   let gap = -1; // group index where "::" stands
   let i = 0;
-  if (len >= 2 && s.charCodeAt(0) === C_COLON) {
+  if (s.charCodeAt(0) === C_COLON) {
     if (s.charCodeAt(1) !== C_COLON) return false;
     gap = 0;
     i = 2;
@@ -155,6 +160,7 @@ function parseV6(s: string, out: Uint32Array): boolean {
     const start = i;
     let value = 0;
     let c = 0;
+    // Stryker disable next-line EqualityOperator: at i === end charCodeAt gives NaN, no hex digit, and the loop stops there all the same
     for (; i < end; i++) {
       c = s.charCodeAt(i);
       const lower = c | 0x20;
@@ -162,18 +168,27 @@ function parseV6(s: string, out: Uint32Array): boolean {
       else if (lower >= C_A && lower <= C_F) value = (value << 4) | (lower - C_A + 10);
       else break;
     }
-    if (i < end && c === C_DOT) {
+    // The loop above ran at least once: a dot it stopped at is before `end`.
+    if (c === C_DOT) {
       // Dotted IPv4 tail: the last 32 bits.
+      // Stryker disable next-line ConditionalExpression: more groups than fit are refused below all the same (n > 7, n !== 8); this only stops early
+      if (n > 6) return false;
       const zone = s.indexOf('%', i);
-      if ((zone >= 0 && !isZone(s, zone + 1)) || n > 6) return false;
-      const v4 = parseV4(s, start, zone < 0 ? len : zone);
+      let v4end = len;
+      if (zone !== -1) {
+        if (!isZone(s, zone + 1)) return false;
+        v4end = zone;
+      }
+      const v4 = parseV4(s, start, v4end);
       if (v4 < 0) return false;
       groups[n++] = v4 >>> 16;
       groups[n++] = v4 & 0xffff;
       break;
     }
     const digits = i - start;
-    if (digits === 0 || digits > 4 || n === 8) return false;
+    if (digits === 0 || digits > 4) return false;
+    // Stryker disable next-line ConditionalExpression: a ninth group is refused below all the same (n > 7, n !== 8); this only stops early
+    if (n === 8) return false;
     groups[n++] = value;
     if (i === end) break;
     if (c === C_PERCENT) {
@@ -380,7 +395,7 @@ export function parsePublicAddress(ip: string, out: Uint32Array): IpFamily {
   if (family === 4) return scopeOfV4(out[0]!) === 'public' ? 4 : 0;
   if (family === 0) return 0;
   const v4 = embeddedV4(out);
-  if (v4 >= 0) {
+  if (v4 !== -1) {
     out[0] = v4;
     return scopeOfV4(v4) === 'public' ? 4 : 0;
   }

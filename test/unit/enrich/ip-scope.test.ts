@@ -80,6 +80,13 @@ const V6_CASES: readonly (readonly [string, AddressScope])[] = [
   ['64:ff9b:2::1', 'reserved'],
   ['64:ff9b:0:1::808:808', 'reserved'],
   ['::ffff:0.0.0.0', 'unspecified'],
+  // A zone id after a dotted IPv4 tail is ignored too (node:net takes it).
+  ['::ffff:10.1.2.3%eth0', 'private'],
+  ['64:ff9b::8.8.8.8%eth0', 'public'],
+  // Loopback is ::1 exactly and IPv4-mapped is ::ffff:0:0/96 exactly (RFC 4291 2.5.3, 2.5.5.2): the rest of ::/8 is reserved.
+  ['0:1::1', 'reserved'],
+  ['::2:0:0:1', 'reserved'],
+  ['0:1::ffff:a00:1', 'reserved'],
   ['::%eth0', 'unspecified'],
   ['100::1', 'discard'],
   ['100:0:0:1::1', 'reserved'],
@@ -119,6 +126,10 @@ const V6_CASES: readonly (readonly [string, AddressScope])[] = [
   ['fe80::1', 'link-local'],
   ['fe80::1%eth0', 'link-local'],
   ['fe80::1%x.y:z-1', 'link-local'],
+  // Zone ids at the ends of the ranges node:net takes: 9, a, A.
+  ['fe80::1%eth9', 'link-local'],
+  ['fe80::1%wlan0', 'link-local'],
+  ['fe80::1%A', 'link-local'],
   ['febf::1', 'link-local'],
   ['fec0::1', 'reserved'],
   ['ff02::1', 'multicast'],
@@ -138,6 +149,8 @@ const NOT_ADDRESSES = [
   'g::1', '1:', '::1%', '::%', '1:2:3:4:5:6:7/8', '1.2.3./', '1.2.3.:', '/.2.3.4', '::ffff:1.2.3.4%', '::ffff:1.2.3', '::ffff:1.2.3.4.5', '1:2:3:4:5:6:7:1.2.3.4', 'fe80::1%',
   // A zone id is one or more of 0-9 A-Z a-z - . : (as node:net takes it); the fuzzer found "::%%" taken.
   '::%%', 'fe80::1%eth0%', '::ffff:1.2.3.4%%', '1::%x_y', '1:2:3:4:5:6:7:8%a b',
+  // A colon left before the zone, three colons, a second "::" after a leading one, a hex octet (all refused by node:net).
+  'fe80::1:%eth0', '1:::2', '::1::2', '10a.0.0.1',
 ];
 
 describe('addressScope', () => {

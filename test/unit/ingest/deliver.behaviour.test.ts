@@ -26,6 +26,11 @@ import { RecordParser } from '../../../src/format/parse.js';
 import { dataMessage, defaultRecord } from '../../helpers/events.js';
 import { scriptedTransport } from '../../helpers/fakes.js';
 
+// Every delivery here ends by its own deadline (2 s at most) or sooner: one
+// still pending after 5 s hangs (a pause that never ends, a race that never
+// settles), and fails here rather than after the runner's minute.
+vi.setConfig({ testTimeout: 5_000 });
+
 const items = (n: number): BulkItem[] =>
   planBulk(dataMessage(Array.from({ length: n }, (_, i) => defaultRecord({ bytes: i }))), {
     parser: new RecordParser(DEFAULT_FORMAT),
@@ -431,12 +436,14 @@ describe('retryWithinDeadline', () => {
 
   it('gives up when the pause would run past the deadline, saying how many attempts it made', async () => {
     // Defaults: a first pause of 100 to 200 ms; with 349 ms left, even 100 leaves less than a request needs.
+    // A second attempt, which must not happen, is refused: a retry that ignored the deadline (which stands
+    // still) would pause and retry forever, and ends with the wrong message at once instead.
     let attempts = 0;
     const err = await deliveryErrorOf(
       retryWithinDeadline(
         async () => {
           attempts++;
-          throw new Error('socket hang up');
+          throw attempts === 1 ? new Error('socket hang up') : httpError(400);
         },
         () => 349,
         { what: 'install the index template' },

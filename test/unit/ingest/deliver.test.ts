@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { planBulk } from '../../../src/ingest/bulk.js';
 import { BulkPacer, deliver, type DeliveryOptions } from '../../../src/ingest/deliver.js';
 import { DeliveryError } from '../../../src/errors.js';
@@ -7,6 +7,10 @@ import { DailyIndexNamer } from '../../../src/ingest/index-name.js';
 import { RecordParser } from '../../../src/format/parse.js';
 import { dataMessage, defaultRecord } from '../../helpers/events.js';
 import { scriptedTransport } from '../../helpers/fakes.js';
+
+// Every delivery here ends by its 2 s deadline or sooner: one still pending
+// after 5 s hangs, and fails here rather than after the runner's minute.
+vi.setConfig({ testTimeout: 5_000 });
 
 const items = (n: number) =>
   planBulk(dataMessage(Array.from({ length: n }, (_, i) => defaultRecord({ bytes: i }))), {
