@@ -23,6 +23,12 @@ export function bulkItemsOf(body: unknown): readonly BulkItemResponse[] {
   });
 }
 
+/**
+ * One response object per status, shared by every item answered with it (they are never
+ * changed): an all-written answer of 1,000 items then makes no object per item.
+ */
+const RESPONSES: BulkItemResponse[] = [];
+
 const OPEN = '{"items":[';
 const STATUS = '":{"status":';
 
@@ -63,7 +69,7 @@ export function scanCompact(text: string): BulkItemResponse[] | undefined {
     // longer digit runs are left to JSON.parse, whose rounding the sum above lacks.
     if (j - start !== 3 || text.charCodeAt(start) === 48) return undefined;
     if (text.charCodeAt(j) !== 125 || text.charCodeAt(j + 1) !== 125) return undefined;
-    out.push({ status });
+    out.push((RESPONSES[status] ??= { status }));
     i = j + 2;
     const next = text.charCodeAt(i);
     if (next === 44 /* , */) {

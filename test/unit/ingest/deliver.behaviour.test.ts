@@ -176,6 +176,16 @@ describe('deliver, a request that fails as a whole', () => {
     expect(err.pending).toBe(3);
   });
 
+  it('counts an item sent three times as retried twice, whether its request failed or its entry asked for a retry', async () => {
+    // Request 1 fails whole; request 2 answers the first item 429 and the others 201; request 3 indexes it.
+    const transport = requestScript((n, count) => (n === 1 ? httpError(503, 'meta') : n === 2 ? [{ status: 429 }, ...all(count - 1, 201)] : all(count, 201)));
+
+    const result = await deliver(items(3), { transport, ...within() });
+
+    expect(transport.sizes).toEqual([3, 3, 1]);
+    expect(result).toEqual({ indexed: 3, retried: 4, deadLetters: [] });
+  });
+
   it.each([
     [408, 'meta'],
     [429, 'meta'],
