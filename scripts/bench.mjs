@@ -43,8 +43,10 @@ const run = (cmd, args, opts = {}) => {
 
 run(process.execPath, [`${root}scripts/build.mjs`]);
 
-// The handler over a corpus (bench/handler-corpus.ts), bundled as the CLI is so that neither
-// pays for a TypeScript loader; and the stand-in OpenSearch it writes to, in a process of its own.
+// The handler over a corpus (bench/handler-corpus.ts), bundled as the deployed function is
+// (lib/constructs/lambda-defaults.ts LAMBDA_BUNDLING: one minified file, names kept) so that it
+// pays no TypeScript loader and starts as the function does; and the stand-in OpenSearch it
+// writes to, in a process of its own.
 const { build } = await import('esbuild');
 await build({
   entryPoints: { 'handler-corpus': `${root}bench/handler-corpus.ts` },
@@ -54,6 +56,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  mainFields: ['module', 'main'],
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   banner: { js: "import { createRequire as __flowlogsCreateRequire } from 'node:module';\nconst require = __flowlogsCreateRequire(import.meta.url);" },
 });
