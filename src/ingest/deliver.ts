@@ -188,6 +188,10 @@ export async function deliver(items: readonly BulkItem[], options: DeliveryOptio
   // Items put back in the queue: each later send of one is a retry. Kept apart from a set of
   // every item sent, which would cost a lookup and an insert per item where nothing is retried.
   const requeued = new Set<BulkItem>();
+  const putBack = (back: readonly BulkItem[]): void => {
+    queue.unshift(...back);
+    for (const item of back) requeued.add(item);
+  };
   let indexed = 0;
   let retried = 0;
   let requests = 0;
@@ -234,8 +238,7 @@ export async function deliver(items: readonly BulkItem[], options: DeliveryOptio
         throw new DeliveryError(`OpenSearch refused the bulk request (${httpStatusOf(err)}): ${describeError(err)}`, queue.length + chunk.length, { cause: err });
       }
       lastError = err;
-      queue.unshift(...chunk);
-      for (const item of chunk) requeued.add(item);
+      putBack(chunk);
       pacer.pushback();
       continue;
     }
@@ -250,8 +253,7 @@ export async function deliver(items: readonly BulkItem[], options: DeliveryOptio
       else deadLetters.push(letter(item, r.status, r.error ?? `HTTP ${r.status}`));
     }
     if (again.length > 0) {
-      queue.unshift(...again);
-      for (const item of again) requeued.add(item);
+      putBack(again);
       pacer.pushback();
     } else {
       pacer.accepted();
