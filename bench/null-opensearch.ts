@@ -11,6 +11,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
+const ITEM = '{"index":{"status":201}}';
+/** Answers by item count and filtering, made once each: a bench sends the same few sizes again and again. */
+const answers = new Map<string, Buffer>();
+function bulkAnswer(items: number, filtered: boolean): Buffer {
+  const key = `${items}${filtered ? 'f' : ''}`;
+  let answer = answers.get(key);
+  if (!answer) {
+    const list = items > 0 ? `${ITEM},`.repeat(items - 1) + ITEM : '';
+    answer = Buffer.from(filtered ? `{"items":[${list}]}` : `{"took":1,"errors":false,"items":[${list}]}`);
+    answers.set(key, answer);
+  }
+  return answer;
+}
+
 /** Starts the stand-in on a free port of 127.0.0.1. */
 export async function startNullOpenSearch(): Promise<{ readonly url: string; readonly server: Server }> {
   const server = createServer((req, res) => {
@@ -23,11 +37,8 @@ export async function startNullOpenSearch(): Promise<{ readonly url: string; rea
         res.writeHead(req.method === 'GET' ? 404 : 200, { 'content-type': 'application/json' }).end(req.method === 'GET' ? '{"status":404}' : '{"acknowledged":true}');
         return;
       }
-      const item = '{"index":{"status":201}}';
-      const items = Array.from({ length: lines / 2 }, () => item).join(',');
       // As OpenSearch answers: only what filter_path keeps (the ingest function asks for the items' statuses and errors).
-      const filtered = new URL(req.url, 'http://x').searchParams.has('filter_path');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(filtered ? `{"items":[${items}]}` : `{"took":1,"errors":false,"items":[${items}]}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(bulkAnswer(lines / 2, req.url.includes('filter_path=')));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
