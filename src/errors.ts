@@ -59,6 +59,13 @@ export class DeliveryError extends FlowLogError {
   }
 }
 
+/**
+ * OpenSearch's answer to a `_bulk` request is not one: not JSON, or `items`
+ * that is not a list. Nothing says which items were written, so the request
+ * is sent again (its ids make that safe), as after a failed request.
+ */
+export class BulkAnswerError extends FlowLogError {}
+
 /** Geo data that is missing, from another build, or not a database. */
 export class GeoDataError extends FlowLogError {
   constructor(

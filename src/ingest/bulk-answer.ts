@@ -11,15 +11,30 @@
  * two equal on generated answers.
  */
 import type { BulkItemResponse } from './deliver.js';
+import { BulkAnswerError } from '../errors.js';
 
-type BulkAnswer = { readonly items?: readonly Record<string, { status: number; error?: { type?: string; reason?: string } }>[] } | null;
+/** What an answer's text shows of itself in an error. */
+const SHOWN_CHARS = 200;
 
-/** One response per item of a parsed `_bulk` answer, in order (an item's action name is the single key of its entry). */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** An item whose entry says nothing readable: not a success, and not a reason to retry. */
+const NO_STATUS: BulkItemResponse = { status: 0 };
+
+/**
+ * One response per item of a parsed `_bulk` answer, in order (an item's action name is the
+ * single key of its entry). An entry that is not an object, or whose status is not a number,
+ * reads as status 0, as an empty entry does. Throws {@link BulkAnswerError} when `items` is
+ * there but is not a list.
+ */
 export function bulkItemsOf(body: unknown): readonly BulkItemResponse[] {
-  const items = (body as BulkAnswer)?.items ?? [];
-  return items.map((entry) => {
-    const r = Object.values(entry)[0] ?? { status: 0 };
-    return r.error ? { status: r.status, error: `${r.error.type ?? 'error'}: ${r.error.reason ?? ''}` } : { status: r.status };
+  const items = (body as { items?: unknown } | null)?.items ?? [];
+  if (!Array.isArray(items)) throw new BulkAnswerError(`OpenSearch's _bulk answer has "items" that are not a list: ${JSON.stringify(items).slice(0, SHOWN_CHARS)}`);
+  return items.map((entry: unknown) => {
+    const r = isObject(entry) ? Object.values(entry)[0] : undefined;
+    if (!isObject(r) || typeof r.status !== 'number') return NO_STATUS;
+    const error = r.error as { type?: string; reason?: string } | undefined;
+    return error ? { status: r.status, error: `${error.type ?? 'error'}: ${error.reason ?? ''}` } : { status: r.status };
   });
 }
 
@@ -34,11 +49,20 @@ const STATUS = '":{"status":';
 
 /**
  * The item responses of a `_bulk` answer's text: the compact form without
- * errors by a scan, any other by `JSON.parse`. Throws `SyntaxError` for text
- * that is not JSON.
+ * errors by a scan, any other by `JSON.parse`. Throws {@link BulkAnswerError}
+ * for text that is not JSON or not a `_bulk` answer.
  */
 export function readBulkAnswer(text: string): readonly BulkItemResponse[] {
-  return scanCompact(text) ?? bulkItemsOf(JSON.parse(text));
+  const scanned = scanCompact(text);
+  // Stryker disable next-line ConditionalExpression: without the scan's answer JSON.parse reads the same items (the property test holds them equal); only slower
+  if (scanned) return scanned;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new BulkAnswerError(`OpenSearch's _bulk answer is not JSON (${(err as Error).message}): ${text.slice(0, SHOWN_CHARS)}`, { cause: err });
+  }
+  return bulkItemsOf(body);
 }
 
 /** The compact form's statuses, or `undefined` for any other text (exported for its property test). */

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bulkItemsOf, readBulkAnswer, scanCompact } from '../../../src/ingest/bulk-answer.js';
+import { BulkAnswerError } from '../../../src/errors.js';
 import { propertyRuns } from '../../helpers/property-runs.js';
 
 const RUNS = propertyRuns(2_000);
@@ -57,7 +58,7 @@ describe('readBulkAnswer against JSON.parse', () => {
           parsed = JSON.parse(t);
         } catch {
           expect(scanCompact(t)).toBeUndefined();
-          expect(() => readBulkAnswer(t)).toThrow(SyntaxError);
+          expect(() => readBulkAnswer(t)).toThrow(BulkAnswerError);
           return;
         }
         expect(readBulkAnswer(t)).toEqual(bulkItemsOf(parsed));

@@ -3,6 +3,7 @@
 // compact answers, against JSON.parse). The generated cases are in bulk-answer.property.test.ts.
 import { describe, expect, it } from 'vitest';
 import { bulkItemsOf, readBulkAnswer } from '../../../src/ingest/bulk-answer.js';
+import { BulkAnswerError } from '../../../src/errors.js';
 
 describe('readBulkAnswer, answers OpenSearch sends', () => {
   it('reads the filter_path compact form: created (201), overwritten by a redelivery (200)', () => {
@@ -83,6 +84,44 @@ describe('readBulkAnswer, answers OpenSearch sends', () => {
     expect(readBulkAnswer('{"items":[{},{"index":{"status":201}}]}')).toEqual([{ status: 0 }, { status: 201 }]);
   });
 
+  it('reads an entry that is not an object, or whose status is not a number, as status 0 too, and throws no TypeError', () => {
+    expect(readBulkAnswer('{"items":[null,1,"index",[],{"index":null},{"index":{"status":"201"}},{"index":{}},{"index":{"status":201}}]}')).toEqual([
+      { status: 0 },
+      { status: 0 },
+      { status: 0 },
+      { status: 0 },
+      { status: 0 },
+      { status: 0 },
+      { status: 0 },
+      { status: 201 },
+    ]);
+  });
+
+  it('refuses "items" that are not a list with a BulkAnswerError that shows them', () => {
+    for (const [answer, shown] of [
+      ['{"items":{}}', '{}'],
+      ['{"items":"none"}', '"none"'],
+      ['{"items":201}', '201'],
+      [`{"items":"${'y'.repeat(300)}"}`, `"${'y'.repeat(199)}`],
+    ] as const) {
+      expect(() => readBulkAnswer(answer), answer).toThrow(new BulkAnswerError(`OpenSearch's _bulk answer has "items" that are not a list: ${shown}`));
+    }
+  });
+
+  it('refuses text that is not JSON with a BulkAnswerError that carries the parser\'s error and shows the first 200 characters', () => {
+    const page = `<html><body>${'x'.repeat(300)}</body></html>`;
+    let thrown: unknown;
+    try {
+      readBulkAnswer(page);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(BulkAnswerError);
+    expect((thrown as Error).cause).toBeInstanceOf(SyntaxError);
+    expect((thrown as Error).message).toMatch(/^OpenSearch's _bulk answer is not JSON \(.+\): <html><body>x+$/);
+    expect((thrown as Error).message.endsWith(`: ${page.slice(0, 200)}`)).toBe(true);
+  });
+
   it('reads a status no HTTP answer has as JSON reads it, long digit runs included', () => {
     expect(readBulkAnswer('{"items":[{"index":{"status":20}},{"index":{"status":2010}},{"index":{"status":81224834762840844}}]}')).toEqual([
       { status: 20 },
@@ -95,7 +134,7 @@ describe('readBulkAnswer, answers OpenSearch sends', () => {
 describe('readBulkAnswer, answers cut or garbled on the way', () => {
   it('refuses an answer cut short, rather than reading fewer items', () => {
     for (const cut of ['', '{"items":[', '{"items":[]', '{"items":[{"index":{"status":201}}', '{"items":[{"index":{"status":201}},{"index":{"status":2', '{"items":[{"index":{"status":201}}]']) {
-      expect(() => readBulkAnswer(cut), cut).toThrow(SyntaxError);
+      expect(() => readBulkAnswer(cut), cut).toThrow(BulkAnswerError);
     }
   });
 
@@ -108,7 +147,7 @@ describe('readBulkAnswer, answers cut or garbled on the way', () => {
       '{"items":[]}}',
       '{"items":[]},',
     ]) {
-      expect(() => readBulkAnswer(bad), bad).toThrow(SyntaxError);
+      expect(() => readBulkAnswer(bad), bad).toThrow(BulkAnswerError);
     }
   });
 
@@ -129,7 +168,8 @@ describe('readBulkAnswer, answers cut or garbled on the way', () => {
         try {
           expected = bulkItemsOf(JSON.parse(t));
         } catch (err) {
-          expected = (err as Error).name;
+          // What JSON.parse refuses is refused as a BulkAnswerError.
+          expected = err instanceof SyntaxError ? 'BulkAnswerError' : (err as Error).name;
         }
         let read: unknown;
         try {

@@ -10,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import aws4 from 'aws4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenSearchHttpError } from '../../../../lambdas/errors.js';
+import { BulkAnswerError } from '../../../../src/errors.js';
 import { OpenSearchHttp, sigv4Signer } from '../../../../lambdas/shared/opensearch-http.js';
 import type { OpenSearchConnection } from '../../../../lambdas/shared/opensearch.js';
 
@@ -95,6 +96,22 @@ describe('the _bulk transport', () => {
     await Promise.all([transport.bulk(['{"index":{}}\n{"n":"first"}\n'], { timeoutMs: 2000 }), transport.bulk(['{"index":{}}\n{"n":"second"}\n'], { timeoutMs: 2000 })]);
 
     expect(seen.map((s) => s.body.toString('utf8')).sort()).toEqual(['{"index":{}}\n{"n":"first"}\n', '{"index":{}}\n{"n":"second"}\n']);
+  });
+
+  it('reads an item entry that is null as status 0 (a dead letter, not a TypeError retried until the deadline)', async () => {
+    const { url } = await server((_s, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[null,{"index":{"status":201}}]}'));
+
+    const items = await http(url).bulkTransport().bulk(['{"index":{"_index":"i","_id":"a"}}\n{}\n', '{"index":{"_index":"i","_id":"b"}}\n{}\n'], { timeoutMs: 2000 });
+
+    expect(items).toEqual([{ status: 0 }, { status: 201 }]);
+  });
+
+  it('rejects a 2xx answer that is not a _bulk answer with a BulkAnswerError, not a SyntaxError or TypeError', async () => {
+    for (const answer of ['<html>proxy error</html>', '{"items":{"index":{"status":201}}}']) {
+      const { url } = await server((_s, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(answer));
+
+      await expect(http(url).bulkTransport().bulk(['{"index":{"_index":"i","_id":"a"}}\n{}\n'], { timeoutMs: 2000 }), answer).rejects.toBeInstanceOf(BulkAnswerError);
+    }
   });
 
   it('gzips the body when the connection says so', async () => {
