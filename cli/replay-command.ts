@@ -13,6 +13,7 @@ import { parseDeadLetters, payloadsFromDeadLetters } from '../src/ingest/dead-le
 import type { DeadLetter } from '../src/ingest/bulk.js';
 import type { DataMessage } from '../src/ingest/messages.js';
 import { INGEST_ENV, STACK_OUTPUTS } from '../src/settings.js';
+import { ConfigError } from '../src/errors.js';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler } from '../lambdas/ingest/handler.js';
 import { CONNECTION_OPTIONS, DEFAULT_GEO_DIR, FORMAT_OPTION, GEO_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom } from './common.js';
@@ -23,6 +24,12 @@ import type { StackClients } from './stack.js';
 /** Where new failures of a replay go: never the production dead-letter bucket. */
 export const DEFAULT_REPLAY_DEAD_LETTER_DIR = './replay-dead-letters';
 
+/** Seconds one event may take, as the function's timeout bounds one invocation. */
+export const DEFAULT_REPLAY_TIMEOUT_SECONDS = 120;
+
+/** Fewest seconds: the handler keeps RESERVE_MS (5 s) of an event's time for its dead letters. */
+export const MIN_REPLAY_TIMEOUT_SECONDS = 6;
+
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   ...FORMAT_OPTION,
@@ -32,6 +39,11 @@ const OPTIONS = {
   'log-group': { type: 'string', arg: 'NAME', stack: [STACK_OUTPUTS.flowLogGroupName], help: 'with --from/--to: the log group to read back' },
   from: { type: 'string', arg: 'TIME', help: 'read the log group back from TIME (ISO 8601 or epoch milliseconds, included)' },
   to: { type: 'string', arg: 'TIME', help: 'to TIME (excluded)' },
+  'timeout-seconds': {
+    type: 'string',
+    arg: 'N',
+    help: `how long one event may take (OpenSearch unreachable or throttling) before the replay stops with an error (default ${DEFAULT_REPLAY_TIMEOUT_SECONDS}, at least ${MIN_REPLAY_TIMEOUT_SECONDS})`,
+  },
   ...STACK_OPTION,
   ...HELP_OPTION,
 } as const satisfies OptionTable;
@@ -48,6 +60,16 @@ Records that still cannot be indexed are written as new dead letters under --dea
 ${optionHelp(OPTIONS)}
 
 Exit 0: all replayed; 2: some records were dead-lettered again or skipped; 1: bad usage.`;
+
+/**
+ * The context one replayed event is handled in: its own countdown of `timeoutSeconds`, as
+ * Lambda gives each invocation one. The handler's retries stop at its deadline; a constant
+ * time left (as replay once passed) retried an unreachable endpoint forever.
+ */
+export function eventContext(timeoutSeconds: number, now: () => number = Date.now): { getRemainingTimeInMillis: () => number } {
+  const end = now() + timeoutSeconds * 1000;
+  return { getRemainingTimeInMillis: () => end - now() };
+}
 
 /** What one input held. */
 interface Inputs {
@@ -122,6 +144,10 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
   }
   const fromLogGroup = values.from !== undefined || values.to !== undefined;
   requireOptions('replay', OPTIONS, values, ['endpoint', ...(fromLogGroup ? (['log-group', 'from', 'to'] as const) : [])], fromLogGroup || positionals.length > 0 ? [] : ['nothing to replay: give FILE|s3://BUCKET/PREFIX ..., or --from TIME --to TIME to read the log group back']);
+  const timeoutSeconds = values['timeout-seconds'] === undefined ? DEFAULT_REPLAY_TIMEOUT_SECONDS : Number(values['timeout-seconds']);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < MIN_REPLAY_TIMEOUT_SECONDS) {
+    throw new ConfigError(`--timeout-seconds must be a whole number of at least ${MIN_REPLAY_TIMEOUT_SECONDS}, got "${values['timeout-seconds']}"`);
+  }
   const connection = connectionFrom(values);
   const deadLetterDir = values['dead-letter-dir'] ?? DEFAULT_REPLAY_DEAD_LETTER_DIR;
   // The ingest function's own configuration, from the options: what is not an option
@@ -144,7 +170,7 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
   const config = loadIngestConfig(env);
   // The connection as the options resolved it (a --region wins over the endpoint's).
   const handler = createIngestHandler({ ...config, connection: { ...config.connection, ...connection } }, { quiet: true });
-  const context = { getRemainingTimeInMillis: () => 120_000 };
+  const contextFor = () => eventContext(timeoutSeconds);
 
   let indexed = 0;
   let deadLettered = 0;
@@ -153,7 +179,7 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
     const range = logGroupRange(values['log-group']!, values.from, values.to);
     const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
     for await (const event of logGroupEvents(new CloudWatchLogsClient({}), range)) {
-      const s = await handler(event, context);
+      const s = await handler(event, contextFor());
       indexed += s.indexed;
       deadLettered += s.deadLettered;
       if (s.deadLetterKey) process.stderr.write(`${range.logGroup}: ${s.deadLettered} record(s) not indexable, see ${deadLetterDir}/${s.deadLetterKey}\n`);
@@ -167,7 +193,7 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
       process.stderr.write(`${source}: cannot replay a payload that never decoded (${l.reason}); its raw data is in the dead letter\n`);
     }
     for (const event of [...events, ...payloads.map(eventOf)]) {
-      const s = await handler(event, context);
+      const s = await handler(event, contextFor());
       indexed += s.indexed;
       deadLettered += s.deadLettered;
       if (s.deadLetterKey) process.stderr.write(`${source}: ${s.deadLettered} record(s) still not indexable, see ${deadLetterDir}/${s.deadLetterKey}\n`);

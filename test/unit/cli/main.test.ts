@@ -18,6 +18,26 @@ describe('flowlogs failures', () => {
     expect(r.stderr).toBe(`flowlogs: ${file}:1: not a JSON dead letter: Unexpected token 'o', "not json" is not valid JSON\n`);
   });
 
+  it('stops replaying an event at its --timeout-seconds when nothing listens, with one line (it used to retry forever)', () => {
+    const file = join(scratch, 'letter.ndjson');
+    writeFileSync(file, JSON.stringify({ stage: 'index', reason: 'x', logGroup: 'g', logStream: 's', id: '1', timestamp: 1_700_000_000_000, message: 'm' }) + '\n');
+
+    const started = Date.now();
+    const r = runCli(['replay', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--timeout-seconds', '6', '--dead-letter-dir', join(scratch, 'again'), file]);
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^flowlogs: could not install the index template after \d+ attempt\(s\) before the deadline: .*ECONNREFUSED 127\.0\.0\.1:9\n$/);
+    // The event's deadline is 6 s (less the handler's 5 s reserve), not a constant time left.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('refuses a --timeout-seconds the handler cannot work within, naming the flag', () => {
+    const r = runCli(['replay', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--timeout-seconds', '5', 'x.ndjson']);
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('flowlogs: --timeout-seconds must be a whole number of at least 6, got "5"\n');
+  });
+
   it('prints one line for an unknown option', () => {
     const r = runCli(['parse', '--no-such-option']);
 
