@@ -15,7 +15,7 @@ import type { DataMessage } from '../src/ingest/messages.js';
 import { INGEST_ENV, STACK_OUTPUTS } from '../src/settings.js';
 import { ConfigError } from '../src/errors.js';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
-import { createIngestHandler } from '../lambdas/ingest/handler.js';
+import { createIngestHandler, invocationContext } from '../lambdas/ingest/handler.js';
 import { CONNECTION_OPTIONS, DEFAULT_GEO_DIR, FORMAT_OPTION, GEO_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom } from './common.js';
 import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
 import { logGroupEvents, logGroupRange } from './replay-log-group.js';
@@ -60,16 +60,6 @@ Records that still cannot be indexed are written as new dead letters under --dea
 ${optionHelp(OPTIONS)}
 
 Exit 0: all replayed; 2: some records were dead-lettered again or skipped; 1: bad usage.`;
-
-/**
- * The context one replayed event is handled in: its own countdown of `timeoutSeconds`, as
- * Lambda gives each invocation one. The handler's retries stop at its deadline; a constant
- * time left (as replay once passed) retried an unreachable endpoint forever.
- */
-export function eventContext(timeoutSeconds: number, now: () => number = Date.now): { getRemainingTimeInMillis: () => number } {
-  const end = now() + timeoutSeconds * 1000;
-  return { getRemainingTimeInMillis: () => end - now() };
-}
 
 /** What one input held. */
 interface Inputs {
@@ -170,7 +160,6 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
   const config = loadIngestConfig(env);
   // The connection as the options resolved it (a --region wins over the endpoint's).
   const handler = createIngestHandler({ ...config, connection: { ...config.connection, ...connection } }, { quiet: true });
-  const contextFor = () => eventContext(timeoutSeconds);
 
   let indexed = 0;
   let deadLettered = 0;
@@ -179,7 +168,7 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
     const range = logGroupRange(values['log-group']!, values.from, values.to);
     const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
     for await (const event of logGroupEvents(new CloudWatchLogsClient({}), range)) {
-      const s = await handler(event, contextFor());
+      const s = await handler(event, invocationContext(timeoutSeconds));
       indexed += s.indexed;
       deadLettered += s.deadLettered;
       if (s.deadLetterKey) process.stderr.write(`${range.logGroup}: ${s.deadLettered} record(s) not indexable, see ${deadLetterDir}/${s.deadLetterKey}\n`);
@@ -193,7 +182,7 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
       process.stderr.write(`${source}: cannot replay a payload that never decoded (${l.reason}); its raw data is in the dead letter\n`);
     }
     for (const event of [...events, ...payloads.map(eventOf)]) {
-      const s = await handler(event, contextFor());
+      const s = await handler(event, invocationContext(timeoutSeconds));
       indexed += s.indexed;
       deadLettered += s.deadLettered;
       if (s.deadLetterKey) process.stderr.write(`${source}: ${s.deadLettered} record(s) still not indexable, see ${deadLetterDir}/${s.deadLetterKey}\n`);

@@ -139,6 +139,17 @@ function delays(o: HandlerOverrides): { minDelayMs?: number; maxDelayMs?: number
   return { ...(o.minDelayMs !== undefined ? { minDelayMs: o.minDelayMs } : {}), ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}) };
 }
 
+/**
+ * The context of an invocation outside Lambda (replay, demo): its own countdown of
+ * `timeoutSeconds` from now, as Lambda gives each invocation the function's timeout. The
+ * handler's retries stop at its deadline; a constant time left would retry an unreachable
+ * endpoint forever.
+ */
+export function invocationContext(timeoutSeconds: number, now: () => number = Date.now): Pick<Context, 'getRemainingTimeInMillis'> {
+  const end = now() + timeoutSeconds * 1000;
+  return { getRemainingTimeInMillis: () => end - now() };
+}
+
 let lambdaHandler: IngestHandler | undefined;
 
 /** The Lambda entry point. */
