@@ -47,6 +47,10 @@ export interface FakeResponse {
   readonly body: string;
 }
 
+// A TextDecoder reads the SDK's JSON body as bytes: Buffer.from() would call the body's valueOf,
+// which the SDK answers as a string with a warning that a future version will throw.
+const UTF8 = new TextDecoder();
+
 /**
  * A request handler for SDK clients (`requestHandler` in their config) that
  * answers from `respond`, so tests go through the clients' real middleware:
@@ -58,7 +62,7 @@ export function fakeHttp(respond: (request: SeenRequest, seen: readonly SeenRequ
     seen,
     handler: {
       handle: async (request: { headers: Record<string, string>; body?: unknown; path: string; query?: Record<string, unknown> }) => {
-        const text = typeof request.body === 'string' ? request.body : request.body instanceof Uint8Array ? Buffer.from(request.body).toString('utf8') : '';
+        const text = typeof request.body === 'string' ? request.body : request.body instanceof Uint8Array ? UTF8.decode(request.body) : '';
         const r: SeenRequest = { target: request.headers['x-amz-target'] ?? '', body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {}, path: request.path, query: request.query ?? {} };
         seen.push(r);
         const answer = respond(r, seen);
