@@ -67,9 +67,8 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
   // will get the current scheme from the template just installed).
   const idSchemes = new IndexIdSchemes(lazyIndexMetaSource(httpPromise), delays(overrides));
   const reserveMs = overrides.reserveMs ?? RESERVE_MS;
-  const deadLetters: Promise<DeadLetterSink> = config.deadLetterBucket
-    ? import('@aws-sdk/client-s3').then(({ S3Client }) => s3DeadLetterSink(new S3Client({}), config.deadLetterBucket!))
-    : Promise.resolve(fileDeadLetterSink(config.deadLetterDir!));
+  // S3's client is made at the first dead letter (lambdas/shared/dead-letter-sinks.ts), not here.
+  const deadLetters: DeadLetterSink = config.deadLetterBucket ? s3DeadLetterSink(config.deadLetterBucket) : fileDeadLetterSink(config.deadLetterDir!);
 
   // Installed before the first bulk of each instance, retried within the
   // deadline like a bulk; a failure is forgotten, so the next invocation
@@ -102,7 +101,7 @@ export function createIngestHandler(config: IngestConfig, overrides: HandlerOver
         pacer,
         deadline,
         deadLetterDeadline: () => context.getRemainingTimeInMillis() - reserveMs * LOG_SHARE_OF_RESERVE,
-        deadLetters: await deadLetters,
+        deadLetters,
         deadLetterPrefix: config.deadLetterPrefix,
         ...(overrides.releasePayload ? { releasePayload: true } : {}),
         onRequest: (_items, ms) => metrics.addMetric(INGEST_METRICS.bulkLatency, MetricUnit.Milliseconds, ms),
