@@ -83,8 +83,8 @@ export function parseOptions<T extends OptionTable>(table: T, argv: readonly str
   return { values: values as OptionValues<T>, positionals: parsed.positionals, given };
 }
 
-/** `--flag (or ENV / ENV2)`, as a missing option is named. */
-function named(table: OptionTable, flag: string): string {
+/** `--flag (or ENV / ENV2)`, as a missing option, or an option with a bad value, is named. */
+export function optionName(table: OptionTable, flag: string): string {
   const env = table[flag]?.env ?? [];
   return env.length > 0 ? `--${flag} (or ${env.join(' / ')})` : `--${flag}`;
 }
@@ -103,7 +103,7 @@ export function requireOptions<T extends OptionTable>(
 ): void {
   const missing = required.filter((flag) => values[flag] === undefined);
   if (missing.length === 0 && also.length === 0) return;
-  const parts = [...(missing.length > 0 ? [`missing ${missing.map((flag) => named(table, flag)).join(', ')}`] : []), ...also];
+  const parts = [...(missing.length > 0 ? [`missing ${missing.map((flag) => optionName(table, flag)).join(', ')}`] : []), ...also];
   throw new UsageError(`${command}: ${parts.join('; ')}; see flowlogs ${command} --help`);
 }
 

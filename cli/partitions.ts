@@ -12,7 +12,7 @@ import { loadPartitionConfig } from '../lambdas/partitions/config.js';
 import { ConfigError } from '../src/errors.js';
 import { addPartitionsStatements, dayRange, parseDay } from '../src/athena/partitions.js';
 import { PARTITION_ENV } from '../src/settings.js';
-import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
+import { HELP_OPTION, STACK_OPTION, optionHelp, optionName, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
 import type { StackClients } from './stack.js';
 
 /** The longest range one command takes: ten years of days. */
@@ -83,7 +83,13 @@ export async function runPartitionsCommand(argv: string[], stackClients?: StackC
     const value = values[option as keyof typeof ENV_OF];
     if (value !== undefined) env[name] = value;
   }
-  const config = loadPartitionConfig(env, { requireWorkgroup: !dryRun });
+  // A bad value is named as a missing one is: by its flag, and the variable it falls back to.
+  const optionOf = new Map(Object.entries(ENV_OF).map(([option, name]) => [name as string, option]));
+  const label = (variable: string): string => {
+    const option = optionOf.get(variable);
+    return option === undefined ? variable : optionName(OPTIONS, option);
+  };
+  const config = loadPartitionConfig(env, { requireWorkgroup: !dryRun, label });
   const statements = addPartitionsStatements(config.table, config.location, days);
 
   if (dryRun) {

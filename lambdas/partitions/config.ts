@@ -2,10 +2,10 @@
  * The partition function's configuration (PARTITION_ENV), read once at cold
  * start into a frozen object. The `flowlogs partitions` command reads the same
  * names, with its options laid over them. A missing or bad value throws
- * ConfigError naming the variable.
+ * ConfigError naming the variable (or, for the CLI, its flag: {@link LoadOptions.label}).
  */
 import { ConfigError, FlowLogError } from '../../src/errors.js';
-import { checkIdentifier, checkLocation, type FlowLogLocation, type TableRef } from '../../src/athena/partitions.js';
+import { checkAccountId, checkBucket, checkIdentifier, checkPrefix, checkRegion, type FlowLogLocation, type TableRef } from '../../src/athena/partitions.js';
 import { DEFAULTS, PARTITION_ENV, PARTITION_LOOKBACK_DAYS_RANGE } from '../../src/settings.js';
 import { required, wholeNumberWithin, type Env } from '../shared/env.js';
 
@@ -22,6 +22,12 @@ export interface PartitionConfig {
 export interface LoadOptions {
   /** Whether a workgroup is required (it is to run anything). @default true */
   readonly requireWorkgroup?: boolean;
+  /**
+   * How a setting is named in the message of a bad value, given its variable's name: the
+   * CLI names the flag the value came from.
+   * @default - the variable's name
+   */
+  readonly label?: (variable: string) => string;
 }
 
 /** Wraps a check so that its ConfigError names the variable. */
@@ -36,23 +42,26 @@ function named<T>(name: string, check: () => T): T {
 
 /** Reads the configuration from an environment (process.env in Lambda). */
 export function loadPartitionConfig(env: Env, options: LoadOptions = {}): PartitionConfig {
-  const rawDatabase = required(env, PARTITION_ENV.database, 'the Glue database');
-  const database = named(PARTITION_ENV.database, () => checkIdentifier('database', rawDatabase));
-  const rawTable = required(env, PARTITION_ENV.table, 'the Glue table');
-  const table = named(PARTITION_ENV.table, () => checkIdentifier('table', rawTable));
-  const bucket = required(env, PARTITION_ENV.bucket, 'the flow-log bucket');
+  const label = options.label ?? ((variable: string) => variable);
+  const rawDatabase = required(env, PARTITION_ENV.database, 'the Glue database', label(PARTITION_ENV.database));
+  const database = named(label(PARTITION_ENV.database), () => checkIdentifier('database', rawDatabase));
+  const rawTable = required(env, PARTITION_ENV.table, 'the Glue table', label(PARTITION_ENV.table));
+  const table = named(label(PARTITION_ENV.table), () => checkIdentifier('table', rawTable));
+  const rawBucket = required(env, PARTITION_ENV.bucket, 'the flow-log bucket', label(PARTITION_ENV.bucket));
+  const bucket = named(label(PARTITION_ENV.bucket), () => checkBucket(rawBucket));
   // Empty is a valid prefix (logs at the bucket's root); unset is not, so that a forgotten one is noticed.
-  const prefix = env[PARTITION_ENV.prefix];
-  if (prefix === undefined) throw new ConfigError(`${PARTITION_ENV.prefix} is required (the key prefix the flow log writes under, e.g. vpc-flow-logs/; empty for the bucket root)`);
-  const accountId = required(env, PARTITION_ENV.accountId, 'the account in the flow-log path, 12 digits');
-  const region = env[PARTITION_ENV.region] || env.AWS_REGION || '';
-  if (region === '') throw new ConfigError(`${PARTITION_ENV.region} is required (the flow log's region, e.g. eu-west-1)`);
-  const location = named(`${PARTITION_ENV.bucket}/${PARTITION_ENV.prefix}/${PARTITION_ENV.accountId}/${PARTITION_ENV.region}`, () =>
-    checkLocation({ bucket, prefix, accountId, region }),
-  );
+  const rawPrefix = env[PARTITION_ENV.prefix];
+  if (rawPrefix === undefined) throw new ConfigError(`${label(PARTITION_ENV.prefix)} is required (the key prefix the flow log writes under, e.g. vpc-flow-logs/; empty for the bucket root)`);
+  const prefix = named(label(PARTITION_ENV.prefix), () => checkPrefix(rawPrefix));
+  const rawAccountId = required(env, PARTITION_ENV.accountId, 'the account in the flow-log path, 12 digits', label(PARTITION_ENV.accountId));
+  const accountId = named(label(PARTITION_ENV.accountId), () => checkAccountId(rawAccountId));
+  const rawRegion = env[PARTITION_ENV.region] || env.AWS_REGION || '';
+  if (rawRegion === '') throw new ConfigError(`${label(PARTITION_ENV.region)} is required (the flow log's region, e.g. eu-west-1)`);
+  const region = named(label(PARTITION_ENV.region), () => checkRegion(rawRegion));
+  const location: FlowLogLocation = { bucket, prefix, accountId, region };
   const workgroup = env[PARTITION_ENV.workgroup] || undefined;
-  if ((options.requireWorkgroup ?? true) && workgroup === undefined) throw new ConfigError(`${PARTITION_ENV.workgroup} is required (the Athena workgroup)`);
-  if (workgroup !== undefined && !/^[a-zA-Z0-9._-]{1,128}$/.test(workgroup)) throw new ConfigError(`${PARTITION_ENV.workgroup} must be an Athena workgroup name, got "${workgroup}"`);
+  if ((options.requireWorkgroup ?? true) && workgroup === undefined) throw new ConfigError(`${label(PARTITION_ENV.workgroup)} is required (the Athena workgroup)`);
+  if (workgroup !== undefined && !/^[a-zA-Z0-9._-]{1,128}$/.test(workgroup)) throw new ConfigError(`${label(PARTITION_ENV.workgroup)} must be an Athena workgroup name, got "${workgroup}"`);
   const lookbackDays = wholeNumberWithin(env, PARTITION_ENV.lookbackDays, DEFAULTS.partitionLookbackDays, PARTITION_LOOKBACK_DAYS_RANGE, 'days');
   return Object.freeze({
     table: Object.freeze({ database, table }),

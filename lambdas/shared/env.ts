@@ -8,10 +8,13 @@ import { ConfigError } from '../../src/errors.js';
 /** A function's environment (process.env in Lambda). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** The variable's value; a {@link ConfigError} naming it and `what` it is for when unset or empty. */
-export function required(env: Env, name: string, what: string): string {
+/**
+ * The variable's value; a {@link ConfigError} naming it (as `label`, when a caller names
+ * its settings otherwise) and `what` it is for when unset or empty.
+ */
+export function required(env: Env, name: string, what: string, label: string = name): string {
   const value = env[name];
-  if (value === undefined || value === '') throw new ConfigError(`${name} is required (${what})`);
+  if (value === undefined || value === '') throw new ConfigError(`${label} is required (${what})`);
   return value;
 }
 

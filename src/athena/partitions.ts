@@ -89,14 +89,36 @@ export function checkIdentifier(what: string, name: string): string {
   return name;
 }
 
+/** Checks an S3 bucket name. @throws ConfigError */
+export function checkBucket(bucket: string): string {
+  if (!BUCKET.test(bucket)) throw new ConfigError(`bucket must be an S3 bucket name, got "${bucket}"`);
+  return bucket;
+}
+
+/** Checks a key prefix: empty, or slash-ended parts that need no quoting. @throws ConfigError */
+export function checkPrefix(prefix: string): string {
+  if (!PREFIX.test(prefix)) throw new ConfigError(`prefix must be empty or end in "/", with letters, digits and !_.*()=+,:@- between slashes, got "${prefix}"`);
+  return prefix;
+}
+
+/** Checks an account id (12 digits). @throws ConfigError */
+export function checkAccountId(accountId: string): string {
+  if (!ACCOUNT_ID.test(accountId)) throw new ConfigError(`account id must be 12 digits, got "${accountId}"`);
+  return accountId;
+}
+
+/** Checks a region name. @throws ConfigError */
+export function checkRegion(region: string): string {
+  if (!REGION.test(region)) throw new ConfigError(`region must be a region name such as eu-west-1, got "${region}"`);
+  return region;
+}
+
 /** Checks every part of a location, so that none needs quoting in SQL. @throws ConfigError */
 export function checkLocation(location: FlowLogLocation): FlowLogLocation {
-  if (!BUCKET.test(location.bucket)) throw new ConfigError(`bucket must be an S3 bucket name, got "${location.bucket}"`);
-  if (!PREFIX.test(location.prefix)) {
-    throw new ConfigError(`prefix must be empty or end in "/", with letters, digits and !_.*()=+,:@- between slashes, got "${location.prefix}"`);
-  }
-  if (!ACCOUNT_ID.test(location.accountId)) throw new ConfigError(`account id must be 12 digits, got "${location.accountId}"`);
-  if (!REGION.test(location.region)) throw new ConfigError(`region must be a region name such as eu-west-1, got "${location.region}"`);
+  checkBucket(location.bucket);
+  checkPrefix(location.prefix);
+  checkAccountId(location.accountId);
+  checkRegion(location.region);
   return location;
 }
 

@@ -62,7 +62,24 @@ describe('flowlogs partitions --dry-run', () => {
 
     const noBucket = runCli(['partitions', '--from', '2024-03-01', '--to', '2024-03-01', '--dry-run'], '', { ...ENV, [PARTITION_ENV.bucket]: '' });
     expect(noBucket.status).toBe(1);
-    expect(noBucket.stderr).toBe(`flowlogs: ${PARTITION_ENV.bucket} is required (the flow-log bucket)\n`);
+    expect(noBucket.stderr).toBe(`flowlogs: --bucket (or ${PARTITION_ENV.bucket}) is required (the flow-log bucket)\n`);
+  });
+
+  it('names a bad value by its flag and the variable it falls back to, whichever it came from (it used to name the variables only)', () => {
+    const dates = ['partitions', '--from', '2024-03-01', '--to', '2024-03-01', '--dry-run'];
+
+    const badBucket = runCli([...dates, '--bucket', 'B'], '', ENV);
+    expect(badBucket.status).toBe(1);
+    expect(badBucket.stderr).toBe('flowlogs: --bucket (or FLOW_LOG_BUCKET): bucket must be an S3 bucket name, got "B"\n');
+
+    const badAccount = runCli(dates, '', { ...ENV, [PARTITION_ENV.accountId]: '1234' });
+    expect(badAccount.stderr).toBe('flowlogs: --account-id (or FLOW_LOG_ACCOUNT_ID): account id must be 12 digits, got "1234"\n');
+
+    const badPrefix = runCli([...dates, '--prefix', 'logs'], '', ENV);
+    expect(badPrefix.stderr).toBe('flowlogs: --prefix (or FLOW_LOG_PREFIX): prefix must be empty or end in "/", with letters, digits and !_.*()=+,:@- between slashes, got "logs"\n');
+
+    const badDatabase = runCli([...dates, '--database', 'Flow-Logs'], '', ENV);
+    expect(badDatabase.stderr).toBe('flowlogs: --database (or GLUE_DATABASE): database must be 1 to 255 lower-case letters, digits or _, got "Flow-Logs"\n');
   });
 
   // --stack: test/unit/cli/stack.test.ts

@@ -55,7 +55,10 @@ describe('loadPartitionConfig', () => {
     expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.database]: 'Flow-Logs' })).toThrow(new RegExp(`^${PARTITION_ENV.database}: database must be`));
     expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.lookbackDays]: 'seven' })).toThrow(new RegExp(`^${PARTITION_ENV.lookbackDays} must be`));
     expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.lookbackDays]: '-1' })).toThrow(ConfigError);
-    expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.accountId]: 'abc' })).toThrow(/account id must be 12 digits/);
+    expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.accountId]: 'abc' })).toThrow(new RegExp(`^${PARTITION_ENV.accountId}: account id must be 12 digits`));
+    expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.bucket]: 'B' })).toThrow(new RegExp(`^${PARTITION_ENV.bucket}: bucket must be an S3 bucket name`));
+    expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.prefix]: 'logs' })).toThrow(new RegExp(`^${PARTITION_ENV.prefix}: prefix must be empty`));
+    expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.region]: 'Europe' })).toThrow(new RegExp(`^${PARTITION_ENV.region}: region must be a region name`));
     expect(() => loadPartitionConfig({ ...ENV, [PARTITION_ENV.workgroup]: 'no spaces' })).toThrow(new RegExp(`^${PARTITION_ENV.workgroup} must be`));
   });
 });
