@@ -6,14 +6,14 @@
  */
 import { existsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError, FlowLogError } from '../src/errors.js';
 import { parseFormatString, type FlowLogFormat } from '../src/format/flow-log-schema.js';
 import { openGeoLookup } from '../lambdas/shared/geo-files.js';
 import type { OpenSearchConnection } from '../lambdas/shared/opensearch.js';
 import type { GeoLookup } from '../src/enrich/geoip.js';
 import { DEFAULTS, INGEST_ENV, STACK_OUTPUTS } from '../src/settings.js';
 import { AWS_DOMAIN_ENDPOINT } from '../lib/domain-endpoint.js';
-import type { OptionTable } from './options.js';
+import { optionName, type OptionTable } from './options.js';
 
 /** `geo-data/` beside the package, where `npm run build` puts the bundled databases. */
 export const DEFAULT_GEO_DIR = fileURLToPath(new URL('../geo-data/', import.meta.url));
@@ -51,7 +51,12 @@ type Values<K extends string, V = string> = { readonly [P in K]?: V | undefined 
 
 /** The format from `--format`; an empty one is the default format. */
 export function formatFrom(values: Values<'format'>): FlowLogFormat {
-  return parseFormatString(values.format);
+  try {
+    return parseFormatString(values.format);
+  } catch (err) {
+    if (!(err instanceof FlowLogError)) throw err;
+    throw new ConfigError(`${optionName(FORMAT_OPTION, 'format')}: ${err.message}`, { cause: err });
+  }
 }
 
 /** GeoIP lookups, unless turned off. */

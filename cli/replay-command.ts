@@ -16,7 +16,7 @@ import { INGEST_ENV, STACK_OUTPUTS } from '../src/settings.js';
 import { ConfigError } from '../src/errors.js';
 import { loadIngestConfig } from '../lambdas/ingest/config.js';
 import { createIngestHandler, invocationContext } from '../lambdas/ingest/handler.js';
-import { CONNECTION_OPTIONS, DEFAULT_GEO_DIR, FORMAT_OPTION, GEO_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom } from './common.js';
+import { CONNECTION_OPTIONS, DEFAULT_GEO_DIR, FORMAT_OPTION, GEO_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom, formatFrom, indexPrefixFrom } from './common.js';
 import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
 import { logGroupEvents, logGroupRange } from './replay-log-group.js';
 import type { StackClients } from './stack.js';
@@ -139,6 +139,9 @@ export async function runReplayCommand(argv: readonly string[], stackClients?: S
     throw new ConfigError(`--timeout-seconds must be a whole number of at least ${MIN_REPLAY_TIMEOUT_SECONDS}, got "${values['timeout-seconds']}"`);
   }
   const connection = connectionFrom(values);
+  // Checked here so that a bad value is named by its flag, not by the variable the handler reads it from.
+  formatFrom(values);
+  indexPrefixFrom(values);
   const deadLetterDir = values['dead-letter-dir'] ?? DEFAULT_REPLAY_DEAD_LETTER_DIR;
   // The ingest function's own configuration, from the options: what is not an option
   // (bulk size, retention, gzip) still comes from the environment.

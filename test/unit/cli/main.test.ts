@@ -38,6 +38,16 @@ describe('flowlogs failures', () => {
     expect(r.stderr).toBe('flowlogs: --timeout-seconds must be a whole number of at least 6, got "5"\n');
   });
 
+  it('names a bad --index-prefix or --format of replay by its flag, not by the variable the handler reads (it used to say INDEX_PREFIX, FLOW_LOG_FORMAT)', () => {
+    const prefix = runCli(['replay', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--index-prefix', 'BAD', 'x.ndjson']);
+    expect(prefix.status).toBe(1);
+    expect(prefix.stderr).toBe('flowlogs: --index-prefix must be lower-case letters, digits, - or _, got "BAD"\n');
+
+    const format = runCli(['replay', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--format', '${srcaddr} ${nope}', 'x.ndjson']);
+    expect(format.status).toBe(1);
+    expect(format.stderr).toMatch(/^flowlogs: --format \(or FLOW_LOG_FORMAT\): unknown flow-log field "nope" \(known fields: version, /);
+  });
+
   it('prints one line for an unknown option', () => {
     const r = runCli(['parse', '--no-such-option']);
 
