@@ -21,9 +21,16 @@ interface ErrorLike {
   readonly $metadata?: { readonly httpStatusCode?: unknown };
 }
 
+/** The error and its causes, five deep at most. */
+function causes(err: unknown): ErrorLike[] {
+  const out: ErrorLike[] = [];
+  for (let e = err as ErrorLike | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as ErrorLike | undefined, depth++) out.push(e);
+  return out;
+}
+
 function codes(err: unknown): string[] {
   const out: string[] = [];
-  for (let e = err as ErrorLike | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as ErrorLike | undefined, depth++) {
+  for (const e of causes(err)) {
     if (typeof e.code === 'string') out.push(e.code);
     // AggregateError (several addresses tried) carries the codes in its errors.
     const errors = (e as { errors?: unknown }).errors;
@@ -39,13 +46,14 @@ function codes(err: unknown): string[] {
 export function describeFailure(err: unknown): string | undefined {
   const e = (err ?? {}) as ErrorLike;
   const message = typeof e.message === 'string' ? e.message : String(err);
+  // Checked before our own errors: a DeliveryError whose cause is missing credentials gets the same advice.
+  if (causes(err).some((c) => c.name === 'CredentialsProviderError') || /Could not load credentials/i.test(message)) {
+    return `no AWS credentials: ${message} (configure them, e.g. AWS_PROFILE or aws sso login, or use --auth none|basic for a local cluster)`;
+  }
   if (err instanceof FlowLogError) return message;
   if (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS_')) return message;
   // A file named on the command line that cannot be read: Node's message names it ("ENOENT: no such file or directory, open 'x'").
   if (typeof e.code === 'string' && FILE_ERRORS.has(e.code) && typeof (e as { path?: unknown }).path === 'string') return `cannot read ${String((e as { path?: unknown }).path)}: ${message}`;
-  if (e.name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return `no AWS credentials: ${message} (configure them, e.g. AWS_PROFILE or aws sso login, or use --auth none|basic for a local cluster)`;
-  }
   const unreachable = codes(err).find((c) => UNREACHABLE.has(c));
   if (unreachable !== undefined || e.name === 'ConnectionError' || e.name === 'TimeoutError') {
     return `cannot reach the endpoint (${unreachable ?? e.name}): ${message}`;

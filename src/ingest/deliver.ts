@@ -149,11 +149,23 @@ export function httpStatusOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** Whether a failed request is worth sending again (network, timeout, 408, 429, 5xx), not a refusal. */
+/**
+ * Whether a failed request is worth sending again (network, timeout, 408, 429, 5xx), not a
+ * refusal. No credentials at all (the AWS SDK's `CredentialsProviderError`, by name: the core
+ * imports no SDK) is not: waiting does not make them appear, and a command line run without
+ * them would otherwise retry until its deadline.
+ */
 export function isTransient(err: unknown): boolean {
+  if ((err as { name?: unknown } | null)?.name === 'CredentialsProviderError') return false;
   const status = httpStatusOf(err);
   return status === undefined || isRetryableStatus(status) || status < 400;
 }
+
+/** ` (status)` for an error with an HTTP status, nothing otherwise. */
+const statusPart = (err: unknown): string => {
+  const status = httpStatusOf(err);
+  return status === undefined ? '' : ` (${status})`;
+};
 
 export const describeError = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
@@ -235,7 +247,7 @@ export async function deliver(items: readonly BulkItem[], options: DeliveryOptio
       if (!isTransient(err)) {
         // 401/403/400 for the whole request: configuration, not load. Keep
         // the event (throw) so it can be replayed once that is fixed.
-        throw new DeliveryError(`OpenSearch refused the bulk request (${httpStatusOf(err)}): ${describeError(err)}`, queue.length + chunk.length, { cause: err });
+        throw new DeliveryError(`OpenSearch refused the bulk request${statusPart(err)}: ${describeError(err)}`, queue.length + chunk.length, { cause: err });
       }
       lastError = err;
       putBack(chunk);
@@ -287,7 +299,7 @@ export async function retryWithinDeadline<T>(attempt: (timeoutMs: number) => Pro
     try {
       return await attempt(left);
     } catch (err) {
-      if (!isTransient(err)) throw new DeliveryError(`could not ${options.what} (${httpStatusOf(err)}): ${describeError(err)}`, 0, { cause: err });
+      if (!isTransient(err)) throw new DeliveryError(`could not ${options.what}${statusPart(err)}: ${describeError(err)}`, 0, { cause: err });
       const pause = delay * (0.5 + 0.5 * Math.random());
       if (deadline() - pause < MIN_REQUEST_MS) {
         throw new DeliveryError(`could not ${options.what} after ${n} attempt(s) before the deadline: ${describeError(err)}`, 0, { cause: err });

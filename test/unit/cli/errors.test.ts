@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeFailure } from '../../../cli/errors.js';
-import { ConfigError, DeadLetterFormatError } from '../../../src/errors.js';
+import { ConfigError, DeadLetterFormatError, DeliveryError } from '../../../src/errors.js';
 
 /** An error shaped as a library throws it: a name, a message, and fields. */
 function libraryError(name: string, message: string, fields: Record<string, unknown> = {}): Error {
@@ -17,6 +17,13 @@ describe('describeFailure', () => {
     const line = describeFailure(libraryError('CredentialsProviderError', 'Could not load credentials from any providers'));
 
     expect(line).toMatch(/^no AWS credentials: Could not load credentials from any providers \(.*AWS_PROFILE/);
+  });
+
+  it('gives the same advice for our own error whose cause is missing credentials', () => {
+    const noCredentials = libraryError('CredentialsProviderError', 'Could not load credentials from any providers');
+    const line = describeFailure(new DeliveryError('could not install the index template: CredentialsProviderError: Could not load credentials from any providers', 0, { cause: noCredentials }));
+
+    expect(line).toMatch(/^no AWS credentials: could not install the index template: CredentialsProviderError: .* \(configure them, .*AWS_PROFILE/);
   });
 
   it('names an endpoint that cannot be reached, also when the code is on the cause', () => {

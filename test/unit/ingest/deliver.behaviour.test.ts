@@ -166,6 +166,16 @@ describe('deliver, a request that fails as a whole', () => {
     expect(err.cause).toBeInstanceOf(Error);
   });
 
+  it('fails at once without AWS credentials, keeping every item pending, with no status in the message', async () => {
+    const transport = requestScript(() => Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+
+    const err = await deliveryErrorOf(deliver(items(4), { transport, ...within() }));
+
+    expect(transport.sizes).toEqual([4]);
+    expect(err.pending).toBe(4);
+    expect(err.message).toBe('OpenSearch refused the bulk request: CredentialsProviderError: Could not load credentials from any providers');
+  });
+
   it('counts as pending both the refused request and the items not yet sent', async () => {
     // Two items a request: the first request is taken, the second refused, one item never sent.
     const transport = requestScript((n, count) => (n === 1 ? all(count, 201) : httpError(403)));
@@ -433,6 +443,23 @@ describe('retryWithinDeadline', () => {
     expect(err.cause).toBeInstanceOf(Error);
   });
 
+  it('stops at once without credentials, naming no status (it used to retry until the deadline)', async () => {
+    let attempts = 0;
+    const err = await deliveryErrorOf(
+      retryWithinDeadline(
+        async () => {
+          attempts++;
+          throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+        },
+        () => 60_000,
+        { what: 'install the index template', minDelayMs: 1 },
+      ),
+    );
+
+    expect(attempts).toBe(1);
+    expect(err.message).toBe('could not install the index template: CredentialsProviderError: Could not load credentials from any providers');
+  });
+
   it('does not start an attempt with less than the shortest request time left', async () => {
     let attempts = 0;
     const attempt = async () => void attempts++;
@@ -562,6 +589,14 @@ describe('httpStatusOf and isTransient', () => {
     expect(httpStatusOf(new Error('x'))).toBeUndefined();
     expect(httpStatusOf(null)).toBeUndefined();
     expect(httpStatusOf(undefined)).toBeUndefined();
+  });
+
+  it('takes missing AWS credentials as a refusal, whatever else the error carries', () => {
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    expect(isTransient(noCredentials)).toBe(false);
+    expect(isTransient(Object.assign(noCredentials, { statusCode: 503 }))).toBe(false);
+    expect(isTransient(Object.assign(new Error('x'), { name: 'CredentialsError' }))).toBe(true);
+    expect(isTransient(null)).toBe(true);
   });
 
   it('takes network failures, 408, 429, 5xx and non-errors as transient, and other 4xx as refusals', () => {
