@@ -9,6 +9,7 @@ import { ConfigError, DashboardsError } from '../src/errors.js';
 import { AWS_DASHBOARDS_PATH, importSavedObjects, objectCount } from '../src/reports/dashboards-import.js';
 import { DASHBOARDS_SETUP } from '../src/settings.js';
 import { CONNECTION_OPTIONS, INDEX_PREFIX_OPTION, connectionFrom, indexPrefixFrom } from './common.js';
+import { describeFailure } from './errors.js';
 import { HELP_OPTION, STACK_OPTION, optionHelp, parseOptionsWithStack, requireOptions, type OptionTable } from './options.js';
 import type { StackClients } from './stack.js';
 
@@ -33,7 +34,8 @@ copies (stable ids: never duplicates), as the stack's custom resource does.
 
 ${optionHelp(OPTIONS)}
 
-Exit 0: written or imported; 2: Dashboards refused objects; 1: bad usage.`;
+Exit 0: written or imported; 2: the import failed (objects refused, an error answered, no
+answer, no credentials); 1: bad usage.`;
 
 export async function runDashboardsCommand(argv: readonly string[], stackClients?: StackClients): Promise<number> {
   const { values, positionals, given } = await parseOptionsWithStack(OPTIONS, argv, stackClients);
@@ -75,7 +77,8 @@ export async function runDashboardsCommand(argv: readonly string[], stackClients
   } catch (error) {
     if (!(error instanceof DashboardsError)) throw error;
     // With refused objects, the message's head ("... refused N") then one object per line.
-    const head = error.objectErrors.length > 0 ? `${error.message.slice(0, error.message.indexOf(': '))}:` : error.message;
+    // Without refused objects, the line the CLI gives any failure (missing credentials get their advice).
+    const head = error.objectErrors.length > 0 ? `${error.message.slice(0, error.message.indexOf(': '))}:` : (describeFailure(error) ?? error.message);
     process.stderr.write(`flowlogs: ${head}\n`);
     for (const line of error.objectErrors) process.stderr.write(`  ${line}\n`);
     return 2;

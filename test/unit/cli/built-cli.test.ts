@@ -64,6 +64,13 @@ describe('the built flowlogs command, without AWS credentials', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
+  it('dashboards import into an Amazon OpenSearch Service domain (SigV4 through the OpenSearch client)', () => {
+    const r = flowlogs(['dashboards', '--endpoint', 'https://search-flowlogs-abc123.eu-west-1.es.amazonaws.com']);
+
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(NO_CREDENTIALS);
+  });
+
   it('report from an Amazon OpenSearch Service domain (SigV4 through the OpenSearch client)', () => {
     const r = flowlogs(['report', '--endpoint', 'https://search-flowlogs-abc123.eu-west-1.es.amazonaws.com', '--out', join(scratch, 'r.html')]);
 
