@@ -44,6 +44,13 @@ describe('the built flowlogs command, without AWS credentials', () => {
     expect(r.stderr).toMatch(NO_CREDENTIALS);
   });
 
+  it('--stack (CloudFormation and Lambda clients)', () => {
+    const r = flowlogs(['partitions', '--stack', 'VpcFlowLogs', '--from', '2026-01-01', '--to', '2026-01-01', '--dry-run']);
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(NO_CREDENTIALS);
+  });
+
   it('replay from S3 (S3 client)', () => {
     const r = flowlogs(['replay', '--endpoint', 'http://127.0.0.1:9', '--auth', 'none', '--no-geoip', 's3://flow-log-dead-letters/dead-letters/2026/01/01/']);
 
