@@ -425,31 +425,20 @@ describe('retryWithinDeadline', () => {
     expect(given).toEqual([5_000, 5_000, 5_000, 5_000]);
   });
 
-  it('stops at once on a refusal, naming what and the status', async () => {
+  it.each([
+    ['a refusal, naming the status', () => httpError(403), 'could not install the index template (403): ResponseError: HTTP 403 from OpenSearch'],
+    [
+      'missing credentials, naming no status (they were once retried until the deadline)',
+      () => Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      'could not install the index template: CredentialsProviderError: Could not load credentials from any providers',
+    ],
+  ] as const)('stops at once on %s', async (_case, failure, message) => {
     let attempts = 0;
     const err = await deliveryErrorOf(
       retryWithinDeadline(
         async () => {
           attempts++;
-          throw httpError(403);
-        },
-        () => 5_000,
-        { what: 'install the index template', minDelayMs: 1 },
-      ),
-    );
-
-    expect(attempts).toBe(1);
-    expect(err.message).toBe('could not install the index template (403): ResponseError: HTTP 403 from OpenSearch');
-    expect(err.cause).toBeInstanceOf(Error);
-  });
-
-  it('stops at once without credentials, naming no status (it used to retry until the deadline)', async () => {
-    let attempts = 0;
-    const err = await deliveryErrorOf(
-      retryWithinDeadline(
-        async () => {
-          attempts++;
-          throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+          throw failure();
         },
         () => 60_000,
         { what: 'install the index template', minDelayMs: 1 },
@@ -457,7 +446,8 @@ describe('retryWithinDeadline', () => {
     );
 
     expect(attempts).toBe(1);
-    expect(err.message).toBe('could not install the index template: CredentialsProviderError: Could not load credentials from any providers');
+    expect(err.message).toBe(message);
+    expect(err.cause).toBeInstanceOf(Error);
   });
 
   it('does not start an attempt with less than the shortest request time left', async () => {
