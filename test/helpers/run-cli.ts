@@ -21,7 +21,7 @@ const BASE_ENV: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'].flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]]))),
 );
 
-export function runCli(args: readonly string[], input = '', env: Record<string, string> = {}): CliResult {
+export function runCli(args: readonly string[], input: string | Buffer = '', env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     input,
     encoding: 'utf8',

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { defaultRecord } from '../../helpers/events.js';
 import { runCli } from '../../helpers/run-cli.js';
@@ -79,5 +80,23 @@ describe('flowlogs parse', () => {
 
     expect(r.status).toBe(0);
     expect(lines(r.stdout)).toEqual([expect.objectContaining({ version: 2, log_status: 'OK' })]);
+  });
+
+  it('reads flow-log files from S3 as they are stored, gzip, several concatenated, each with its header (it printed an error line per binary line)', () => {
+    const header = 'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status';
+    const file = (record: string) => gzipSync(`${header}\n${record}\n`);
+
+    const r = runCli(['parse', '--no-geoip'], Buffer.concat([file(defaultRecord()), file(defaultRecord({ dstport: 22 }))]));
+
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout)).toEqual([expect.objectContaining({ version: 2, dstport: 443 }), expect.objectContaining({ version: 2, dstport: 22 })]);
+  });
+
+  it('refuses input that starts as gzip but does not decompress, in one line', () => {
+    const r = runCli(['parse', '--no-geoip'], Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]));
+
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^flowlogs: parse: the input starts as gzip does but does not decompress \(.+\)\n$/);
   });
 });
