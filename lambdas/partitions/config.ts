@@ -30,7 +30,7 @@ export interface LoadOptions {
   readonly label?: (variable: string) => string;
 }
 
-/** Wraps a check so that its ConfigError names the variable. */
+/** Wraps a check so that its ConfigError names the setting. */
 function named<T>(name: string, check: () => T): T {
   try {
     return check();
@@ -43,18 +43,19 @@ function named<T>(name: string, check: () => T): T {
 /** Reads the configuration from an environment (process.env in Lambda). */
 export function loadPartitionConfig(env: Env, options: LoadOptions = {}): PartitionConfig {
   const label = options.label ?? ((variable: string) => variable);
-  const rawDatabase = required(env, PARTITION_ENV.database, 'the Glue database', label(PARTITION_ENV.database));
-  const database = named(label(PARTITION_ENV.database), () => checkIdentifier('database', rawDatabase));
-  const rawTable = required(env, PARTITION_ENV.table, 'the Glue table', label(PARTITION_ENV.table));
-  const table = named(label(PARTITION_ENV.table), () => checkIdentifier('table', rawTable));
-  const rawBucket = required(env, PARTITION_ENV.bucket, 'the flow-log bucket', label(PARTITION_ENV.bucket));
-  const bucket = named(label(PARTITION_ENV.bucket), () => checkBucket(rawBucket));
+  /** A variable that must be set and non-empty, then pass `check`; either failure names it by its label. */
+  const checked = <T>(variable: string, what: string, check: (raw: string) => T): T => {
+    const raw = required(env, variable, what, label(variable));
+    return named(label(variable), () => check(raw));
+  };
+  const database = checked(PARTITION_ENV.database, 'the Glue database', (raw) => checkIdentifier('database', raw));
+  const table = checked(PARTITION_ENV.table, 'the Glue table', (raw) => checkIdentifier('table', raw));
+  const bucket = checked(PARTITION_ENV.bucket, 'the flow-log bucket', checkBucket);
   // Empty is a valid prefix (logs at the bucket's root); unset is not, so that a forgotten one is noticed.
   const rawPrefix = env[PARTITION_ENV.prefix];
   if (rawPrefix === undefined) throw new ConfigError(`${label(PARTITION_ENV.prefix)} is required (the key prefix the flow log writes under, e.g. vpc-flow-logs/; empty for the bucket root)`);
   const prefix = named(label(PARTITION_ENV.prefix), () => checkPrefix(rawPrefix));
-  const rawAccountId = required(env, PARTITION_ENV.accountId, 'the account in the flow-log path, 12 digits', label(PARTITION_ENV.accountId));
-  const accountId = named(label(PARTITION_ENV.accountId), () => checkAccountId(rawAccountId));
+  const accountId = checked(PARTITION_ENV.accountId, 'the account in the flow-log path, 12 digits', checkAccountId);
   const rawRegion = env[PARTITION_ENV.region] || env.AWS_REGION || '';
   if (rawRegion === '') throw new ConfigError(`${label(PARTITION_ENV.region)} is required (the flow log's region, e.g. eu-west-1)`);
   const region = named(label(PARTITION_ENV.region), () => checkRegion(rawRegion));
